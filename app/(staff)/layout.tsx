@@ -1,0 +1,48 @@
+import { getTranslations } from "next-intl/server";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { LanguageSwitch } from "@/components/ui/language-switch";
+import { SignOutButton } from "@/components/ui/sign-out-button";
+import { currentUser } from "@/lib/auth/current-user";
+import { can } from "@/lib/auth/permissions";
+
+// Navigation only: each page checks its own permission (a layout is not a guard).
+export default async function StaffLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
+  if (!user) redirect("/sign-in");
+  const t = await getTranslations();
+  const links = [
+    can(user.role, "pensioners.read") && { href: "/roll", label: t("nav.roll") },
+    can(user.role, "roll.import") && { href: "/roll/import", label: t("nav.import") },
+    can(user.role, "dashboard.read") && { href: "/dashboard", label: t("nav.dashboard") },
+    can(user.role, "users.manage") && { href: "/users", label: t("nav.users") },
+  ].filter((l): l is { href: string; label: string } => !!l);
+  return (
+    <div className="min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only">{t("app.skip")}</a>
+      <header className="bg-brand-700 text-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-3">
+          <span className="text-lg font-bold">{t("app.short")}</span>
+          <nav className="flex flex-wrap gap-3" aria-label="main">
+            {links.map((l) => (
+              <Link key={l.href} href={l.href} className="rounded px-2 py-1 hover:bg-white/15">
+                {l.label}
+              </Link>
+            ))}
+          </nav>
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <span data-testid="whoami">
+              {user.displayName} · {t(`role.${user.role}`)}
+            </span>
+            <LanguageSwitch />
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+import { getLocale } from "next-intl/server";
+import { notFound } from "next/navigation";
+import { PensionerDetail } from "@/components/officer/pensioner-detail";
+import { actorOf, requirePagePermission } from "@/lib/auth/current-user";
+import { can } from "@/lib/auth/permissions";
+import { AppError } from "@/lib/server/app-error";
+import { getPensioner } from "@/lib/server/pensioners/get-pensioner";
+import { countyOptions } from "@/lib/server/regions/county-options";
+
+export default async function PensionerPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requirePagePermission("pensioners.read");
+  const { id } = await params;
+  const locale = await getLocale();
+  const p = await getPensioner(actorOf(user), id, locale).catch((e) => {
+    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
+    throw e;
+  });
+  return (
+    <PensionerDetail
+      initial={p}
+      counties={await countyOptions(user.regions, locale)}
+      canWrite={can(user.role, "pensioners.write")}
+      canReveal={can(user.role, "pensioners.revealId")}
+    />
+  );
+}

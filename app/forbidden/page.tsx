@@ -1,0 +1,13 @@
+import { getTranslations } from "next-intl/server";
+import Link from "next/link";
+
+export default async function Forbidden() {
+  const t = await getTranslations("errors");
+  return (
+    <main className="mx-auto mt-16 max-w-md text-center">
+      <h1 className="mb-4 text-2xl font-bold">403</h1>
+      <p className="mb-6">{t("forbidden")}</p>
+      <Link href="/" className="underline">{t("home")}</Link>
+    </main>
+  );
+}

@@ -1,0 +1,58 @@
+import "server-only";
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { z } from "zod";
+import { env } from "../env.js";
+import { revokeSession, signInWithPassword } from "../server/users/sign-in";
+import { clientIp } from "./client-ip";
+
+class InvalidCredentials extends CredentialsSignin {
+  code = "invalid";
+}
+class RateLimited extends CredentialsSignin {
+  code = "rate_limited";
+}
+
+const ZCredentials = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+
+declare module "next-auth" {
+  interface User {
+    sessionId?: string;
+  }
+}
+
+// Auth.js v5 with JWTs that carry only a server-side session id; lib/auth/current-user.ts checks
+// that id against the sessions table on every request, so revocation is immediate.
+export const { handlers, auth, signOut } = NextAuth({
+  secret: env.AUTH_SECRET,
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: env.SESSION_HOURS * 3600 },
+  pages: { signIn: "/sign-in" },
+  providers: [
+    Credentials({
+      credentials: { username: {}, password: {} },
+      async authorize(raw, request) {
+        const parsed = ZCredentials.safeParse(raw);
+        if (!parsed.success) throw new InvalidCredentials();
+        const r = await signInWithPassword(parsed.data.username, parsed.data.password, clientIp(request.headers));
+        if (!r.ok) throw r.reason === "rate_limited" ? new RateLimited() : new InvalidCredentials();
+        return { id: r.userId, name: r.displayName, sessionId: r.sessionId };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.sessionId) token.sid = user.sessionId;
+      return token;
+    },
+    session({ session, token }) {
+      return { ...session, sid: typeof token.sid === "string" ? token.sid : undefined };
+    },
+  },
+  events: {
+    async signOut(message) {
+      const sid = "token" in message ? message.token?.sid : undefined;
+      if (typeof sid === "string") await revokeSession(sid).catch(() => {});
+    },
+  },
+});

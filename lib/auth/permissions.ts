@@ -1,0 +1,24 @@
+export const ROLES = ["officer", "supervisor", "admin"] as const;
+export type TRole = (typeof ROLES)[number];
+
+/** Role → permission matrix (dub's rbac/permissions.ts). Code checks permissions, never roles. */
+export const PERMISSIONS = {
+  "pensioners.read": ["officer", "supervisor", "admin"],
+  "pensioners.write": ["officer", "admin"],
+  "pensioners.revealId": ["officer", "supervisor"],
+  "roll.import": ["officer", "admin"],
+  "audit.read": ["officer", "supervisor", "admin"],
+  "dashboard.read": ["supervisor", "admin"],
+  "users.manage": ["admin"],
+} as const satisfies Record<string, readonly TRole[]>;
+
+export type TPermission = keyof typeof PERMISSIONS;
+
+export function can(role: TRole, permission: TPermission): boolean {
+  return (PERMISSIONS[permission] as readonly TRole[]).includes(role);
+}
+
+/** Where each role lands after sign-in. */
+export function homeFor(role: TRole): string {
+  return role === "supervisor" ? "/dashboard" : role === "admin" ? "/users" : "/roll";
+}

@@ -1,0 +1,52 @@
+import { Readable } from "node:stream";
+import { hash } from "@node-rs/argon2";
+import { systemActor } from "../server/actor";
+import { importRoll } from "../server/imports/import-roll";
+import { prisma } from "./client";
+import { demoRollCsv } from "./demo-roll";
+import { guizhouRegions } from "./regions-guizhou";
+
+export const DEMO_PASSWORD = "demo-pass-2026";
+export const DEMO_USERS = [
+  { username: "officer", displayName: "王晓梅", role: "officer", regions: ["5201"] },
+  { username: "officer-zunyi", displayName: "李建国", role: "officer", regions: ["5203"] },
+  { username: "supervisor", displayName: "张志强", role: "supervisor", regions: ["52"] },
+  { username: "admin", displayName: "系统管理员", role: "admin", regions: ["52"] },
+] as const;
+
+/** Upserts Guizhou's regions: reference data every installation needs. */
+export async function seedRegions(): Promise<number> {
+  const rows = guizhouRegions();
+  const db = prisma();
+  // Parents before children, so the self-reference holds at every step.
+  for (const level of ["province", "city", "county"] as const) {
+    for (const r of rows.filter((x) => x.level === level)) {
+      await db.region.upsert({ where: { code: r.code }, create: r, update: { name: r.name, nameEn: r.nameEn, parentCode: r.parentCode } });
+    }
+  }
+  return rows.length;
+}
+
+/** The demo installation: regions, one account per role, and a deterministic roll of n pensioners. */
+export async function seedDemo(n = 6000, log: (m: string) => void = console.log): Promise<void> {
+  const db = prisma();
+  log(`seeding ${await seedRegions()} regions`);
+  const passwordHash = await hash(DEMO_PASSWORD);
+  let adminId = "";
+  for (const u of DEMO_USERS) {
+    const user = await db.user.upsert({
+      where: { username: u.username },
+      create: { username: u.username, displayName: u.displayName, role: u.role, passwordHash, regions: { create: u.regions.map((regionCode) => ({ regionCode })) } },
+      update: {},
+      select: { id: true },
+    });
+    if (u.role === "admin") adminId = user.id;
+  }
+  const counties = (await db.region.findMany({ where: { level: "county" }, select: { code: true }, orderBy: { code: "asc" } })).map((r) => r.code);
+  // Guiyang's counties appear three times, so the demo officer has a busy region.
+  const weighted = [...counties.filter((c) => c.startsWith("5201")), ...counties.filter((c) => c.startsWith("5201")), ...counties];
+  const imp = await db.rollImport.create({ data: { userId: adminId, fileName: "demo-roll.csv" }, select: { id: true } });
+  const actor = { ...systemActor(), userId: adminId, role: "admin" as const, regions: ["52"] };
+  const r = await importRoll(actor, imp.id, Readable.from(demoRollCsv(n, weighted)));
+  log(`seeded ${r.rowsInserted} demo pensioners (${r.rowsRejected} rejected)`);
+}

@@ -1,0 +1,14 @@
+import type { TRole } from "../auth/permissions";
+
+/** Who is acting, and through which request: threaded from withRoute into every use case. */
+export type TActor = {
+  userId: string | null;
+  role: TRole | "system" | "anonymous";
+  regions: string[];
+  requestId: string | null;
+  ip: string | null;
+};
+
+export function systemActor(requestId: string | null = null): TActor {
+  return { userId: null, role: "system", regions: [], requestId, ip: null };
+}

@@ -1,0 +1,47 @@
+export const ERROR_STATUS = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  BDMI_UNAVAILABLE: 502,
+} as const;
+
+export type TErrorCode = keyof typeof ERROR_STATUS;
+export type TFieldError = { path: string; message: string };
+
+/** The one error type use cases throw; withRoute turns it into application/problem+json. */
+export class AppError extends Error {
+  readonly code: TErrorCode;
+  readonly userMessage: string;
+  readonly fieldErrors: TFieldError[];
+  readonly upstreamStatus?: number;
+
+  constructor(
+    code: TErrorCode,
+    userMessage: string,
+    opts: { fieldErrors?: TFieldError[]; logMessage?: string; upstreamStatus?: number; cause?: unknown } = {},
+  ) {
+    super(opts.logMessage ?? userMessage, { cause: opts.cause });
+    this.code = code;
+    this.userMessage = userMessage;
+    this.fieldErrors = opts.fieldErrors ?? [];
+    this.upstreamStatus = opts.upstreamStatus;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  static notFound(what = "resource") {
+    return new AppError("NOT_FOUND", `${what} not found`);
+  }
+
+  static validation(fieldErrors: TFieldError[]) {
+    return new AppError("VALIDATION", "The request has invalid fields", { fieldErrors });
+  }
+}

@@ -1,0 +1,57 @@
+import "server-only";
+import { prisma } from "../../db/client";
+import type { TActor } from "../actor";
+import { AppError } from "../app-error";
+
+export type TImportView = {
+  id: string;
+  fileName: string;
+  status: "running" | "completed" | "failed";
+  bytesTotal: number | null;
+  bytesRead: number;
+  rowsRead: number;
+  rowsInserted: number;
+  rowsUnchanged: number;
+  rowsRejected: number;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+};
+
+/** One of the caller's own imports with its progress. */
+export async function getRollImport(actor: TActor, id: string): Promise<TImportView> {
+  const r = await prisma().rollImport.findFirst({ where: { id, userId: actor.userId! } });
+  if (!r) throw AppError.notFound("Import");
+  return {
+    id: r.id,
+    fileName: r.fileName,
+    status: r.status,
+    bytesTotal: r.bytesTotal === null ? null : Number(r.bytesTotal),
+    bytesRead: Number(r.bytesRead),
+    rowsRead: r.rowsRead,
+    rowsInserted: r.rowsInserted,
+    rowsUnchanged: r.rowsUnchanged,
+    rowsRejected: r.rowsRejected,
+    error: r.error,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** Rejected rows of one of the caller's imports, in line order. */
+export async function listImportRejections(actor: TActor, id: string, page: number, pageSize: number) {
+  const db = prisma();
+  const owned = await db.rollImport.findFirst({ where: { id, userId: actor.userId! }, select: { id: true } });
+  if (!owned) throw AppError.notFound("Import");
+  const [items, total] = await Promise.all([
+    db.rollImportRejection.findMany({
+      where: { importId: id },
+      orderBy: [{ line: "asc" }, { field: "asc" }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      select: { line: true, field: true, reason: true },
+    }),
+    db.rollImportRejection.count({ where: { importId: id } }),
+  ]);
+  return { items, total, page, pageSize };
+}

@@ -1,0 +1,53 @@
+import "server-only";
+import { prisma } from "../../db/client";
+import type { TPensionerInput, TPensionerView } from "../../domain/pensioner";
+import type { TActor } from "../actor";
+import { AppError } from "../app-error";
+import { recordAudit } from "../audit/record-audit";
+import { inScope } from "../regions/scope";
+import { countyCodes, regionNames } from "../regions/region-names";
+import { encryptPii, piiHmac } from "./pii-crypto";
+import { pensionerViewSelect, toPensionerView } from "./pensioner-view";
+
+/** Adds one pensioner to the roll in a county of the caller's regions, with its audit event. */
+export async function createPensioner(actor: TActor, p: TPensionerInput, locale: string): Promise<TPensionerView> {
+  if (!(await countyCodes()).has(p.regionCode) || !inScope(p.regionCode, actor.regions)) {
+    throw AppError.validation([{ path: "body.regionCode", message: "is not a county in your regions" }]);
+  }
+  const hmac = piiHmac(p.nationalId);
+  const { cipher, keyVersion } = encryptPii(p.nationalId);
+  const db = prisma();
+  const row = await db.$transaction(async (tx) => {
+    const clash = await tx.pensioner.findUnique({ where: { idHmac: hmac }, select: { id: true } });
+    if (clash) throw new AppError("CONFLICT", "A pensioner with this ID number is already on the roll", { fieldErrors: [{ path: "body.nationalId", message: "is already on the roll" }] });
+    const created = await tx.pensioner.create({
+      data: {
+        idCipher: cipher,
+        idHmac: hmac,
+        idKeyVersion: keyVersion,
+        idPrefix: p.nationalId.slice(0, 4),
+        idSuffix: p.nationalId.slice(14),
+        name: p.name,
+        sex: p.sex,
+        birthDate: new Date(p.birthDate),
+        regionCode: p.regionCode,
+        address: p.address,
+        phone: p.phone,
+        scheme: p.scheme,
+        monthlyPensionFen: BigInt(p.monthlyPensionFen),
+        paymentStatus: p.paymentStatus,
+        enrolledOn: new Date(p.enrolledOn),
+      },
+      select: pensionerViewSelect,
+    });
+    await recordAudit(tx, actor, {
+      action: "pensioner.create",
+      targetType: "pensioner",
+      targetId: created.id,
+      regionCode: created.regionCode,
+      summary: { after: { regionCode: p.regionCode, scheme: p.scheme, monthlyPensionFen: p.monthlyPensionFen, paymentStatus: p.paymentStatus } },
+    });
+    return created;
+  });
+  return toPensionerView(row, await regionNames(locale));
+}

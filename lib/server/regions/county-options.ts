@@ -1,0 +1,15 @@
+import "server-only";
+import { allRegions } from "./region-names";
+import { inScope } from "./scope";
+
+/** Counties the caller may place a pensioner in, labelled "city · county". */
+export async function countyOptions(scopes: string[], locale: string) {
+  const all = await allRegions();
+  const name = (code: string | null) => {
+    const r = all.find((x) => x.code === code);
+    return r ? (locale === "en" ? r.nameEn : r.name) : "";
+  };
+  return all
+    .filter((r) => r.level === "county" && inScope(r.code, scopes))
+    .map((r) => ({ code: r.code, label: `${name(r.parentCode)} · ${locale === "en" ? r.nameEn : r.name}` }));
+}

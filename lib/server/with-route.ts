@@ -1,0 +1,90 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { NextResponse, type NextRequest } from "next/server";
+import { z, type ZodType } from "zod";
+import { clientIp } from "../auth/client-ip";
+import { currentUser, type TCurrentUser } from "../auth/current-user";
+import { can, type TPermission } from "../auth/permissions";
+import type { TActor } from "./actor";
+import { AppError, type TFieldError } from "./app-error";
+import { log } from "./log";
+
+type TSchemas = { params?: ZodType; query?: ZodType; body?: ZodType };
+type TOut<S, K extends keyof TSchemas> = S extends Record<K, ZodType> ? z.output<S[K]> : undefined;
+
+export type TRouteContext<S extends TSchemas> = {
+  request: NextRequest;
+  user: TCurrentUser;
+  actor: TActor;
+  requestId: string;
+  params: TOut<S, "params">;
+  query: TOut<S, "query">;
+  body: TOut<S, "body">;
+};
+
+function zodFieldErrors(error: z.ZodError, prefix: string): TFieldError[] {
+  return error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join("."), message: i.message }));
+}
+
+function parse<T extends ZodType>(schema: T | undefined, value: unknown, prefix: string) {
+  if (!schema) return undefined;
+  const r = schema.safeParse(value);
+  if (!r.success) throw AppError.validation(zodFieldErrors(r.error, prefix));
+  return r.data;
+}
+
+export function problem(err: AppError, requestId: string): NextResponse {
+  return NextResponse.json(
+    {
+      type: `about:blank#${err.code}`,
+      title: err.userMessage,
+      status: err.status,
+      code: err.code,
+      errors: err.fieldErrors.length ? err.fieldErrors : undefined,
+      upstreamStatus: err.upstreamStatus,
+      requestId,
+    },
+    { status: err.status, headers: { "content-type": "application/problem+json", "x-request-id": requestId } },
+  );
+}
+
+/**
+ * The declarative route wrapper (formbricks' api-wrapper): authenticates, checks the permission,
+ * parses params, query and JSON body with zod, threads a request id, and turns every error into
+ * application/problem+json. Handlers return data (sent as JSON) or a Response.
+ */
+export function withRoute<S extends TSchemas>(opts: {
+  permission: TPermission;
+  schemas?: S;
+  /** Leave the body unread (streamed uploads). */
+  rawBody?: boolean;
+  status?: number;
+  handler: (ctx: TRouteContext<S>) => Promise<unknown>;
+}) {
+  return async (request: NextRequest, route: { params: Promise<Record<string, string>> }): Promise<Response> => {
+    const requestId = request.headers.get("x-request-id") ?? randomUUID();
+    try {
+      const user = await currentUser();
+      if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue");
+      if (!can(user.role, opts.permission)) throw new AppError("FORBIDDEN", "You do not have permission for this action");
+      const s = opts.schemas ?? ({} as S);
+      const params = parse(s.params, await route.params, "params");
+      const query = parse(s.query, Object.fromEntries(request.nextUrl.searchParams), "query");
+      let body: unknown;
+      if (s.body && !opts.rawBody) {
+        const raw = await request.json().catch(() => {
+          throw AppError.validation([{ path: "body", message: "Body must be valid JSON" }]);
+        });
+        body = parse(s.body, raw, "body");
+      }
+      const actor: TActor = { userId: user.userId, role: user.role, regions: user.regions, requestId, ip: clientIp(request.headers) };
+      const result = await opts.handler({ request, user, actor, requestId, params, query, body } as TRouteContext<S>);
+      if (result instanceof Response) return result;
+      return NextResponse.json(result ?? null, { status: opts.status ?? 200, headers: { "x-request-id": requestId } });
+    } catch (e) {
+      if (e instanceof AppError) return problem(e, requestId);
+      log.error("unhandled route error", { requestId, path: request.nextUrl.pathname, error: String((e as Error)?.stack ?? e) });
+      return problem(new AppError("INTERNAL", "Something went wrong; the request id identifies it"), requestId);
+    }
+  };
+}

@@ -1,0 +1,475 @@
+#!/usr/bin/env node
+// Stand-in for Prisma's native `schema-engine` binary, for machines where that
+// binary cannot be downloaded. prisma.config.ts points PRISMA_SCHEMA_ENGINE_BINARY
+// here only when the native engine is absent.
+//
+// It speaks the native engine's protocol (newline-delimited JSON-RPC 2.0 on
+// stdin/stdout, started as `schema-engine --datamodels <path>... --datasource <json>`)
+// and delegates every call to @prisma/schema-engine-wasm, which reaches
+// Postgres through @prisma/adapter-pg + pg.
+//
+// Work-arounds for @prisma/adapter-pg 7.10 on this path (see the patch* functions):
+//  - catalog columns of Postgres's internal type "char" (oid 18) are rejected
+//    ("Column type 'char' could not be deserialized"); they are reported as text;
+//  - executeScript() splits scripts on ";", which breaks dollar-quoted function
+//    bodies; scripts are sent whole (simple query protocol), like the native engine;
+//  - PrismaPg#connectToShadowDb() builds `{ connectionString, database }`, and pg
+//    lets the connection string win, so the "shadow" database is silently the MAIN
+//    one; shadow databases are created/connected here instead, and checked;
+//  - it drops the shadow database while its pool still holds connections, which
+//    fails; the pool is closed first.
+import { createRequire } from "node:module";
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import { pathToFileURL } from "node:url";
+
+// Resolve packages from this file's location, not from the caller's cwd.
+const require = createRequire(import.meta.url);
+
+// stdout carries the JSON-RPC stream only; anything else goes to stderr.
+const writeStdout = process.stdout.write.bind(process.stdout);
+for (const level of ["log", "info", "debug", "warn"]) {
+  console[level] = (...args) => console.error(...args);
+}
+
+const ENGINES_HASH = (() => {
+  try {
+    return require("@prisma/engines-version/package.json").prisma.enginesVersion;
+  } catch {
+    return "unknown";
+  }
+})();
+
+// ---------------------------------------------------------------------------
+// Command line
+
+function parseArgs(argv) {
+  const out = { datamodels: [], datasource: undefined, version: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const value = () => (inline !== undefined ? inline : argv[++i]);
+    switch (flag) {
+      case "--datamodels":
+        out.datamodels.push(value());
+        break;
+      case "--datasource":
+        out.datasource = JSON.parse(value());
+        break;
+      case "--enabled-preview-features":
+      case "--extension-types":
+        value(); // not supported by the wasm engine; ignored
+        break;
+      case "--version":
+      case "-V":
+        out.version = true;
+        break;
+      case "--help":
+      case "-h":
+        out.help = true;
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+const args = parseArgs(process.argv.slice(2));
+if (args.version) {
+  writeStdout(`schema-engine-cli ${ENGINES_HASH}\n`);
+  process.exit(0);
+}
+if (args.help) {
+  writeStdout("prisma-wasm-engine: JSON-RPC schema engine on stdio backed by @prisma/schema-engine-wasm\n");
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------
+// Logging: the CLI reads stderr lines as tracing JSON ({ level, fields: { message } }).
+
+function log(level, message) {
+  process.stderr.write(JSON.stringify({ level, fields: { message }, target: "prisma_wasm_engine" }) + "\n");
+}
+
+function forwardEngineLog(chunk) {
+  for (const line of String(chunk).split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const { level } = JSON.parse(line);
+      if (level === "TRACE" || level === "DEBUG") continue;
+    } catch {
+      // not JSON: forward as is
+    }
+    process.stderr.write(line + "\n");
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Connection helpers
+
+const mainUrl = args.datasource?.url || process.env.DATABASE_URL || undefined;
+const shadowUrl = args.datasource?.shadowDatabaseUrl || process.env.SHADOW_DATABASE_URL || undefined;
+
+const pg = require("pg");
+const { PrismaPg } = require("@prisma/adapter-pg");
+const { bindMigrationAwareSqlAdapterFactory } = require("@prisma/driver-adapter-utils");
+
+const CHAR_OID = 18;
+const TEXT_OID = 25;
+
+/** pg config + adapter options for a postgres:// URL (honouring Prisma's `?schema=`). */
+function connectionFor(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw userError("P1013", `The provided database string is invalid. Could not parse the database URL.`);
+  }
+  const schema = parsed.searchParams.get("schema") || undefined;
+  // Prisma-only parameters that pg does not understand.
+  for (const p of ["schema", "connection_limit", "pool_timeout", "pgbouncer", "statement_cache_size", "socket_timeout", "connect_timeout"]) {
+    parsed.searchParams.delete(p);
+  }
+  const config = { connectionString: parsed.toString(), max: 4 };
+  if (schema) config.options = `-c search_path="${schema.replaceAll('"', '""')}"`;
+  return { config, options: schema ? { schema } : undefined, schema: schema ?? "public", database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined };
+}
+
+function withDatabase(url, database) {
+  const parsed = new URL(url);
+  parsed.pathname = "/" + encodeURIComponent(database);
+  return parsed.toString();
+}
+
+const quoteIdent = (name) => `"${String(name).replaceAll('"', '""')}"`;
+
+async function withClient(config, fn) {
+  const client = new pg.Client(config);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Report Postgres's internal "char" columns as text, which adapter-pg can decode. */
+function patchCharColumns(queryable) {
+  const performIO = queryable.performIO;
+  queryable.performIO = async function (query) {
+    const result = await performIO.call(this, query);
+    for (const field of result?.fields ?? []) {
+      if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
+    }
+    return result;
+  };
+  return queryable;
+}
+
+/** Apply the fixes to a PrismaPg adapter (and to the transactions it opens). */
+function patchAdapter(adapter) {
+  patchCharColumns(adapter);
+  const startTransaction = adapter.startTransaction;
+  adapter.startTransaction = async function (...rest) {
+    return patchCharColumns(await startTransaction.apply(this, rest));
+  };
+  // Send migration scripts whole instead of splitting them on ";" (which breaks
+  // `$$ ... $$` bodies). Multi-statement simple queries run in one implicit
+  // transaction, as with the native engine.
+  adapter.executeScript = async function (script) {
+    try {
+      await this.client.query(script);
+    } catch (error) {
+      this.onError(error);
+    }
+  };
+  return adapter;
+}
+
+async function connectAdapter(url, release) {
+  const { config, options } = connectionFor(url);
+  const pool = new pg.Pool(config);
+  pool.on("error", (err) => log("WARN", `idle pool client error: ${err.message}`));
+  const factory = new PrismaPg(pool, { ...options, disposeExternalPool: true });
+  const adapter = patchAdapter(await factory.connect());
+  const dispose = adapter.dispose;
+  adapter.dispose = async function () {
+    await dispose.call(this); // ends the pool
+    if (release) await release();
+  };
+  return adapter;
+}
+
+/** Fail unless `adapter` is connected to database `expected` (and, optionally, not to the main one). */
+async function assertDatabase(adapter, expected) {
+  const { rows } = await adapter.client.query("SELECT current_database() AS db");
+  const actual = rows[0]?.db;
+  if (actual !== expected) {
+    throw new Error(`Refusing to use the shadow database: connected to "${actual}", expected "${expected}".`);
+  }
+}
+
+async function serverIdentity(client) {
+  const { rows } = await client.query(
+    "SELECT current_database() AS db, coalesce(inet_server_addr()::text, '') AS addr, coalesce(inet_server_port(), 0) AS port, current_setting('data_directory', true) AS dir",
+  );
+  return rows[0];
+}
+
+const openShadowDatabases = new Set();
+
+class WasmEngineAdapterFactory {
+  provider = "postgres";
+  adapterName = "@prisma/adapter-pg";
+
+  async connect() {
+    if (!mainUrl) {
+      throw new Error(
+        "prisma-wasm-engine needs a database connection even for offline diffs: set DATABASE_URL (datasource.url in prisma.config.ts).",
+      );
+    }
+    return connectAdapter(mainUrl);
+  }
+
+  async connectToShadowDb() {
+    if (shadowUrl) return this.connectToConfiguredShadowDb();
+    return this.connectToTemporaryShadowDb();
+  }
+
+  /** SHADOW_DATABASE_URL: reset it (as the native engine does) and use it. */
+  async connectToConfiguredShadowDb() {
+    const shadow = connectionFor(shadowUrl);
+    const main = mainUrl ? connectionFor(mainUrl) : undefined;
+    const adapter = await connectAdapter(shadowUrl);
+    try {
+      if (shadow.database) await assertDatabase(adapter, shadow.database);
+      if (main) {
+        const shadowId = await serverIdentity(adapter.client);
+        const mainId = await withClient(main.config, serverIdentity);
+        const same = shadowId.db === mainId.db && shadowId.addr === mainId.addr && shadowId.port === mainId.port && shadowId.dir === mainId.dir;
+        if (same) {
+          throw userError(
+            "P3014",
+            "The shadow database you configured appears to be the same as the main database. Please specify another shadow database.",
+          );
+        }
+      }
+      await adapter.client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(shadow.schema)} CASCADE; CREATE SCHEMA ${quoteIdent(shadow.schema)}`);
+    } catch (error) {
+      await adapter.dispose().catch(() => {});
+      throw error;
+    }
+    return adapter;
+  }
+
+  /** No shadow URL: create a throw-away database next to the main one. */
+  async connectToTemporaryShadowDb() {
+    const main = connectionFor(mainUrl);
+    const name = `prisma_migrate_shadow_db_${randomUUID()}`;
+    await withClient(main.config, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
+    openShadowDatabases.add(name);
+    const drop = async () => {
+      await withClient(main.config, async (c) => {
+        try {
+          await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+        } catch (error) {
+          if (error?.code !== "55006") throw error; // object_in_use: force (PostgreSQL 13+)
+          await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+        }
+      });
+      openShadowDatabases.delete(name);
+    };
+    let adapter;
+    try {
+      adapter = await connectAdapter(withDatabase(mainUrl, name), drop);
+      await assertDatabase(adapter, name);
+    } catch (error) {
+      if (adapter) await adapter.dispose().catch(() => {});
+      else await drop().catch(() => {});
+      throw error;
+    }
+    return adapter;
+  }
+}
+
+async function dropLeftoverShadowDatabases() {
+  if (!openShadowDatabases.size || !mainUrl) return;
+  const main = connectionFor(mainUrl);
+  await withClient(main.config, async (c) => {
+    for (const name of openShadowDatabases) {
+      await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => {});
+    }
+  }).catch(() => {});
+  openShadowDatabases.clear();
+}
+
+// ---------------------------------------------------------------------------
+// The wasm engine
+
+let panicMessage;
+globalThis.PRISMA_WASM_PANIC_REGISTRY = {
+  set_message(message) {
+    panicMessage = `RuntimeError: ${message}`;
+  },
+};
+
+async function loadWasmModule() {
+  const bgPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+  const bg = await import(pathToFileURL(bgPath).href);
+  const bytes = await fs.promises.readFile(path.join(path.dirname(bgPath), "schema_engine_bg.wasm"));
+  const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": bg });
+  bg.__wbg_set_wasm(instance.exports);
+  instance.exports.__wbindgen_start();
+  return bg;
+}
+
+let enginePromise;
+function getEngine() {
+  enginePromise ??= (async () => {
+    const wasm = await loadWasmModule();
+    const datamodels = args.datamodels.length
+      ? await Promise.all(args.datamodels.map(async (p) => [p, await fs.promises.readFile(p, "utf8")]))
+      : undefined;
+    const factory = bindMigrationAwareSqlAdapterFactory(new WasmEngineAdapterFactory());
+    return wasm.SchemaEngine.new({ datamodels }, forwardEngineLog, factory);
+  })();
+  // Do not cache failures (e.g. database missing before createDatabase).
+  enginePromise.catch(() => {
+    enginePromise = undefined;
+  });
+  return enginePromise;
+}
+
+// ---------------------------------------------------------------------------
+// JSON-RPC
+
+function userError(code, message, meta = {}) {
+  const error = new Error(message);
+  error.code = code;
+  error.meta = meta;
+  return error;
+}
+
+function toRpcError(error) {
+  if (error instanceof WebAssembly.RuntimeError || panicMessage) {
+    const message = panicMessage ?? String(error?.message ?? error);
+    return { code: 4466, message, data: { is_panic: true, message, backtrace: error?.stack ?? null } };
+  }
+  const message = String(error?.message ?? error);
+  if (error && typeof error === "object" && "code" in error && typeof error.code === "string" && /^P\d{4}$/.test(error.code)) {
+    return {
+      code: 4466,
+      message: "An error happened. Check the data field for details.",
+      data: { is_panic: false, message, meta: error.meta ?? {}, error_code: error.code },
+    };
+  }
+  return {
+    code: 4466,
+    message: "An error happened. Check the data field for details.",
+    data: { is_panic: false, message, meta: { full_error: message }, error_code: undefined },
+  };
+}
+
+let outgoingId = 1_000_000;
+function printToCli(content) {
+  writeStdout(JSON.stringify({ jsonrpc: "2.0", id: outgoingId++, method: "print", params: { content } }) + "\n");
+}
+
+async function createDatabase() {
+  if (!mainUrl) throw new Error("createDatabase: no datasource URL");
+  const { config, database } = connectionFor(mainUrl);
+  if (!database) throw new Error("createDatabase: the datasource URL names no database");
+  const adminUrl = withDatabase(config.connectionString, "postgres");
+  await withClient({ ...config, connectionString: adminUrl }, async (c) => {
+    try {
+      await c.query(`CREATE DATABASE ${quoteIdent(database)}`);
+    } catch (error) {
+      if (error?.code !== "42P04") throw error; // already exists
+    }
+  });
+  return { databaseName: database };
+}
+
+const passthrough = new Set([
+  "applyMigrations",
+  "createMigration",
+  "dbExecute",
+  "devDiagnostic",
+  "diagnoseMigrationHistory",
+  "ensureConnectionValidity",
+  "evaluateDataLoss",
+  "introspect",
+  "introspectSql",
+  "markMigrationApplied",
+  "markMigrationRolledBack",
+  "reset",
+  "schemaPush",
+]);
+
+async function handle(method, params) {
+  switch (method) {
+    case "createDatabase":
+      return createDatabase();
+    case "getDatabaseVersion":
+      return (await getEngine()).version(params ?? null);
+    case "debugPanic":
+      return (await getEngine()).debugPanic();
+    case "diff": {
+      const { stdout, ...rest } = await (await getEngine()).diff(params);
+      // The native engine prints through the CLI's "print" request.
+      if (stdout) printToCli(stdout.endsWith("\n") ? stdout.slice(0, -1) : stdout);
+      return { ...rest, stdout: null };
+    }
+    default:
+      if (passthrough.has(method)) {
+        const engine = await getEngine();
+        const result = await engine[method](params ?? {});
+        return result ?? {};
+      }
+      throw new Error(`Method not supported by prisma-wasm-engine: ${method}`);
+  }
+}
+
+let queue = Promise.resolve();
+function onLine(line) {
+  if (!line.trim()) return;
+  let message;
+  try {
+    message = JSON.parse(line);
+  } catch {
+    log("ERROR", `invalid JSON-RPC line: ${line.slice(0, 200)}`);
+    return;
+  }
+  if (!message.method) return; // a reply to our own "print" request
+  // The wasm engine is single-threaded and takes `&mut self`: run requests one at a time.
+  queue = queue.then(async () => {
+    let reply;
+    try {
+      const result = await handle(message.method, message.params);
+      reply = { jsonrpc: "2.0", id: message.id, result: result ?? null };
+    } catch (error) {
+      log("ERROR", String(error?.message ?? error));
+      reply = { jsonrpc: "2.0", id: message.id, error: toRpcError(error) };
+    }
+    if (message.id !== undefined && message.id !== null) writeStdout(JSON.stringify(reply) + "\n");
+  });
+}
+
+async function shutdown(code) {
+  await queue.catch(() => {});
+  await dropLeftoverShadowDatabases();
+  try {
+    const engine = await Promise.race([enginePromise ?? Promise.resolve(undefined), new Promise((r) => setTimeout(r, 100))]);
+    engine?.free?.();
+  } catch {
+    // ignore
+  }
+  process.exit(code);
+}
+
+readline.createInterface({ input: process.stdin, crlfDelay: Infinity }).on("line", onLine).on("close", () => shutdown(0));
+process.on("SIGTERM", () => shutdown(0));
+process.on("SIGINT", () => shutdown(130));

@@ -1,0 +1,123 @@
+// npm start / npm run dev: the whole platform in one command. Starts (or joins) the embedded
+// PostgreSQL unless DATABASE_URL is set, applies migrations, seeds the demo on first start (embedded
+// only), builds the app if its sources changed, then runs the app and the worker until Ctrl-C.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import pg from "pg";
+import { childEnv, env } from "../lib/env.js";
+import { freePort, startEmbeddedPostgres, type TDatabase } from "../lib/db/embedded";
+import { migrate } from "../lib/db/migrate";
+
+const require = createRequire(import.meta.url);
+const dev = process.argv.includes("--dev");
+const say = (m: string) => console.log(`[start] ${m}`);
+const children: ChildProcess[] = [];
+let db: TDatabase | null = null;
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === "generated" || e.name.startsWith(".")) continue;
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function needsBuild(): boolean {
+  const id = ".next/BUILD_ID";
+  if (!existsSync(id)) return true;
+  const built = statSync(id).mtimeMs;
+  const sources = ["app", "components", "lib", "messages", "public"].filter(existsSync).map(newestMtime);
+  const files = ["next.config.mjs", "package.json", "postcss.config.mjs"].filter(existsSync).map((f) => statSync(f).mtimeMs);
+  return Math.max(...sources, ...files) > built;
+}
+
+function run(cmd: string, args: string[], extraEnv: Record<string, string>, name: string): ChildProcess {
+  const child = spawn(cmd, args, { env: childEnv(extraEnv), stdio: ["ignore", "inherit", "inherit"] });
+  child.on("exit", (code, signal) => {
+    if (!shuttingDown) {
+      say(`${name} exited (${signal ?? code}); stopping`);
+      void shutdown(code ?? 1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function runToEnd(cmd: string, args: string[], extraEnv: Record<string, string>): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const c = spawn(cmd, args, { env: childEnv(extraEnv), stdio: ["ignore", "inherit", "inherit"] });
+    c.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited with ${code}`))));
+  });
+}
+
+let shuttingDown = false;
+async function shutdown(code = 0) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  say("stopping…");
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode) return resolve();
+          c.once("exit", () => resolve());
+          c.kill("SIGTERM");
+          setTimeout(() => c.kill("SIGKILL"), 10_000).unref();
+        }),
+    ),
+  );
+  await db?.stop();
+  say("stopped");
+  process.exit(code);
+}
+
+async function main() {
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  db = env.DATABASE_URL && env.PENSION_EMBEDDED !== "1" ? { url: env.DATABASE_URL, embedded: false, stop: async () => {} } : await startEmbeddedPostgres(env.DATA_DIR, say);
+  const dbEnv = { DATABASE_URL: db.url, PENSION_EMBEDDED: db.embedded ? "1" : "0" };
+  say("applying migrations");
+  await migrate(db.url);
+  const tsx = [require.resolve("tsx/cli"), "--conditions=react-server"];
+  if (db.embedded) {
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    const { rows } = await c.query<{ n: string }>("select count(*) as n from users");
+    await c.end();
+    if (rows[0]?.n === "0") {
+      say("first start: seeding demo data");
+      await runToEnd(process.execPath, [...tsx, "scripts/seed.ts"], dbEnv);
+    }
+  }
+  const next = require.resolve("next/dist/bin/next");
+  if (!dev && needsBuild()) {
+    say("building the app (sources changed since the last build)");
+    await runToEnd(process.execPath, [next, "build"], { ...dbEnv, NODE_ENV: "production" });
+  }
+  const port = (await portFree(env.PORT)) ? env.PORT : await freePort();
+  run(process.execPath, [next, dev ? "dev" : "start", "-H", env.HOST, "-p", String(port)], { ...dbEnv, NODE_ENV: dev ? "development" : "production" }, "app");
+  run(process.execPath, [...(dev ? [require.resolve("tsx/cli"), "watch", "--conditions=react-server"] : tsx), "lib/worker/main.ts"], dbEnv, "worker");
+  const url = `http://localhost:${port}`;
+  say(`app:    ${url}   (kiosk: ${url}/kiosk)`);
+  say(`db:     ${db.embedded ? `embedded PostgreSQL, data in ${path.join(env.DATA_DIR, "postgres")}` : "DATABASE_URL"}`);
+  if (db.embedded) say("sign in: officer / supervisor / admin (officer-zunyi too), password demo-pass-2026");
+  say("Ctrl-C stops everything");
+}
+
+async function portFree(port: number): Promise<boolean> {
+  const net = await import("node:net");
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+  });
+}
+
+main().catch(async (e) => {
+  console.error(e);
+  await shutdown(1);
+});
