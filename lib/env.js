@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
-const dataDir = path.resolve(process.env.DATA_DIR ?? ".data");
+const dataDir = path.resolve(/*turbopackIgnore: true*/ process.env.DATA_DIR ?? ".data");
 
 /**
  * Embedded mode (no DATABASE_URL): secrets are generated once per installation and kept in the

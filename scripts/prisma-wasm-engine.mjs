@@ -46,7 +46,7 @@ const ENGINES_HASH = (() => {
 // Command line
 
 function parseArgs(argv) {
-  const out = { datamodels: [], datasource: undefined, version: false, help: false };
+  const out = { datamodels: [], datasource: undefined, version: false, help: false, cli: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -69,6 +69,10 @@ function parseArgs(argv) {
       case "--help":
       case "-h":
         out.help = true;
+        break;
+      case "cli":
+        // One-shot commands: `schema-engine --datasource <json> cli <command>`.
+        out.cli = argv[++i];
         break;
       default:
         break;
@@ -115,7 +119,7 @@ const shadowUrl = args.datasource?.shadowDatabaseUrl || process.env.SHADOW_DATAB
 
 const pg = require("pg");
 const { PrismaPg } = require("@prisma/adapter-pg");
-const { bindMigrationAwareSqlAdapterFactory } = require("@prisma/driver-adapter-utils");
+const { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } = require("@prisma/driver-adapter-utils");
 
 const CHAR_OID = 18;
 const TEXT_OID = 25;
@@ -156,15 +160,29 @@ async function withClient(config, fn) {
   }
 }
 
-/** Report Postgres's internal "char" columns as text, which adapter-pg can decode. */
+/**
+ * adapter-pg rejects Postgres's internal "char" type (oid 18), used all over the
+ * catalogs the engine reads (pg_constraint.contype, pg_class.relkind, ...), and
+ * has no scalar mapping to the driver-adapter "Character" column type the engine
+ * then expects. Decode those columns as text and report them as Character.
+ */
 function patchCharColumns(queryable) {
   const performIO = queryable.performIO;
-  queryable.performIO = async function (query) {
+  const queryRaw = queryable.queryRaw;
+  queryable.queryRaw = async function (query) {
     const result = await performIO.call(this, query);
-    for (const field of result?.fields ?? []) {
-      if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
+    const charColumns = [];
+    for (const [i, field] of (result?.fields ?? []).entries()) {
+      if (field.dataTypeID === CHAR_OID) {
+        field.dataTypeID = TEXT_OID;
+        charColumns.push(i);
+      }
     }
-    return result;
+    // Run adapter-pg's own conversion on the result we already have.
+    const self = Object.create(this, { performIO: { value: async () => result } });
+    const converted = await queryRaw.call(self, query);
+    for (const i of charColumns) converted.columnTypes[i] = ColumnTypeEnum.Character;
+    return converted;
   };
   return queryable;
 }
@@ -307,12 +325,86 @@ async function dropLeftoverShadowDatabases() {
 }
 
 // ---------------------------------------------------------------------------
+// One-shot `cli` commands (no wasm needed). The CLI reads their errors from stderr:
+// every line after the first must be JSON, and the error is the line with
+// level ERROR, target "schema_engine::logger" and fields { error_code, message }.
+
+function describeLocation(config) {
+  try {
+    const u = new URL(config.connectionString);
+    return `${decodeURIComponent(u.hostname)}:${u.port || 5432}`;
+  } catch {
+    return "the database server";
+  }
+}
+
+/** Map a pg / socket error to the native engine's user-facing error codes. */
+function toKnownError(error, config, database) {
+  const location = describeLocation(config);
+  switch (error?.code) {
+    case "3D000":
+      return userError("P1003", `Database \`${database}\` does not exist on the database server at \`${location}\`.`, { database_name: database, database_location: location });
+    case "42P04":
+      return userError("P1009", `Database \`${database}\` already exists on the database server at \`${location}\``, { database_name: database, database_location: location });
+    case "28P01":
+    case "28000":
+      return userError("P1000", `Authentication failed against database server at \`${location}\`, the provided database credentials are not valid.`, { database_location: location });
+    case "ECONNREFUSED":
+    case "ENOTFOUND":
+    case "EHOSTUNREACH":
+      return userError("P1001", `Can't reach database server at \`${location}\``, { database_location: location });
+    case "ETIMEDOUT":
+      return userError("P1002", `The database server at \`${location}\` was reached but timed out.`, { database_location: location });
+    default:
+      return error;
+  }
+}
+
+async function runCliCommand(command) {
+  log("INFO", `Starting schema engine CLI (prisma-wasm-engine ${ENGINES_HASH})`);
+  const { config, database } = connectionFor(mainUrl ?? "");
+  switch (command) {
+    case "can-connect-to-database":
+      await withClient(config, (c) => c.query("SELECT 1")).catch((e) => {
+        throw toKnownError(e, config, database);
+      });
+      return;
+    case "create-database":
+    case "drop-database": {
+      if (!database) throw new Error(`${command}: the datasource URL names no database`);
+      const admin = { ...config, connectionString: withDatabase(config.connectionString, "postgres") };
+      const sql = command === "create-database" ? `CREATE DATABASE ${quoteIdent(database)}` : `DROP DATABASE ${quoteIdent(database)}`;
+      await withClient(admin, (c) => c.query(sql)).catch((e) => {
+        throw toKnownError(e, config, database);
+      });
+      writeStdout(JSON.stringify({ database_name: database }) + "\n");
+      return;
+    }
+    default:
+      throw new Error(`Unsupported cli command: ${command}`);
+  }
+}
+
+if (args.cli !== undefined) {
+  try {
+    await runCliCommand(args.cli);
+    process.exit(0);
+  } catch (error) {
+    const fields = { is_panic: false, message: String(error?.message ?? error) };
+    if (typeof error?.code === "string" && /^P\d{4}$/.test(error.code)) fields.error_code = error.code;
+    process.stderr.write(JSON.stringify({ level: "ERROR", fields, target: "schema_engine::logger" }) + "\n");
+    process.exit(1);
+  }
+}
+
+// ---------------------------------------------------------------------------
 // The wasm engine
 
 let panicMessage;
 globalThis.PRISMA_WASM_PANIC_REGISTRY = {
   set_message(message) {
     panicMessage = `RuntimeError: ${message}`;
+    log("ERROR", `schema-engine-wasm panicked: ${message}`);
   },
 };
 
@@ -327,14 +419,15 @@ async function loadWasmModule() {
 }
 
 let enginePromise;
+let boundFactory;
 function getEngine() {
   enginePromise ??= (async () => {
     const wasm = await loadWasmModule();
     const datamodels = args.datamodels.length
       ? await Promise.all(args.datamodels.map(async (p) => [p, await fs.promises.readFile(p, "utf8")]))
       : undefined;
-    const factory = bindMigrationAwareSqlAdapterFactory(new WasmEngineAdapterFactory());
-    return wasm.SchemaEngine.new({ datamodels }, forwardEngineLog, factory);
+    boundFactory = bindMigrationAwareSqlAdapterFactory(new WasmEngineAdapterFactory());
+    return wasm.SchemaEngine.new({ datamodels }, forwardEngineLog, boundFactory);
   })();
   // Do not cache failures (e.g. database missing before createDatabase).
   enginePromise.catch(() => {
@@ -353,8 +446,8 @@ function userError(code, message, meta = {}) {
   return error;
 }
 
-function toRpcError(error) {
-  if (error instanceof WebAssembly.RuntimeError || panicMessage) {
+function toRpcError(error, fatal = false) {
+  if (fatal || error instanceof WebAssembly.RuntimeError || panicMessage) {
     const message = panicMessage ?? String(error?.message ?? error);
     return { code: 4466, message, data: { is_panic: true, message, backtrace: error?.stack ?? null } };
   }
@@ -371,6 +464,39 @@ function toRpcError(error) {
     message: "An error happened. Check the data field for details.",
     data: { is_panic: false, message, meta: { full_error: message }, error_code: undefined },
   };
+}
+
+/**
+ * Errors thrown by our JS adapter code reach the engine as "External error id#N"
+ * (an index into the adapter's error registry). Surface the original error.
+ */
+function resolveJsError(error) {
+  const id = /External error id#(\d+)/.exec(String(error?.message ?? ""))?.[1];
+  const original = id !== undefined ? boundFactory?.errorRegistry?.consumeError(Number(id))?.error : undefined;
+  if (!original) return error;
+  if (typeof original.code === "string" && /^P\d{4}$/.test(original.code)) return original;
+  const wrapped = new Error(String(error.message).replace(/External error id#\d+/, String(original?.message ?? original)));
+  return wrapped;
+}
+
+/** The native engine reports a failing migration script as P3018; the wasm one as a generic error. */
+function asMigrationFailedError(error) {
+  const message = String(error?.message ?? "");
+  if (error?.code || !message.includes("apply_migration::apply_script")) return error;
+  const name = /migration_name="([^"]+)"/.exec(message)?.[1] ?? "(unknown)";
+  const dbError = message
+    .split("\n")
+    .filter((line) => !/^\s+(\d+:|at |with )/.test(line))
+    .join("\n")
+    .replace(/^external connector error\n/, "")
+    .trim();
+  return userError(
+    "P3018",
+    "A migration failed to apply. New migrations cannot be applied before the error is recovered from. " +
+      "Read more about how to resolve migration issues in a production database: https://pris.ly/d/migrate-resolve\n\n" +
+      `Migration name: ${name}\n\nDatabase error:\n${dbError}`,
+    { migration_name: name, database_error: dbError },
+  );
 }
 
 let outgoingId = 1_000_000;
@@ -423,6 +549,35 @@ async function handle(method, params) {
       if (stdout) printToCli(stdout.endsWith("\n") ? stdout.slice(0, -1) : stdout);
       return { ...rest, stdout: null };
     }
+    case "evaluateDataLoss":
+    case "createMigration": {
+      const engine = await getEngine();
+      try {
+        return (await engine[method](params)) ?? {};
+      } catch (error) {
+        // The wasm engine only reaches the shadow database from devDiagnostic /
+        // diagnoseMigrationHistory / diff; these two commands rely on its cache of
+        // "schema after the migrations", filled by those. On a cache miss (e.g.
+        // `migrate dev` on an empty database: nothing was applied when
+        // devDiagnostic ran) they fail with this message. Fill the cache, retry.
+        if (!String(error?.message).includes("shadow DB must be provided through an external factory")) throw error;
+        log("INFO", `${method}: warming the migrations schema cache through diagnoseMigrationHistory`);
+        await engine.diagnoseMigrationHistory({
+          migrationsList: params.migrationsList,
+          optInToShadowDatabase: true,
+          filters: params.filters ?? { externalTables: [], externalEnums: [] },
+        });
+        return (await engine[method](params)) ?? {};
+      }
+    }
+    case "applyMigrations": {
+      const engine = await getEngine();
+      try {
+        return (await engine.applyMigrations(params)) ?? {};
+      } catch (error) {
+        throw asMigrationFailedError(error);
+      }
+    }
     default:
       if (passthrough.has(method)) {
         const engine = await getEngine();
@@ -446,17 +601,38 @@ function onLine(line) {
   if (!message.method) return; // a reply to our own "print" request
   // The wasm engine is single-threaded and takes `&mut self`: run requests one at a time.
   queue = queue.then(async () => {
+    inFlight = message;
     let reply;
     try {
       const result = await handle(message.method, message.params);
       reply = { jsonrpc: "2.0", id: message.id, result: result ?? null };
-    } catch (error) {
+    } catch (caught) {
+      const error = resolveJsError(caught);
       log("ERROR", String(error?.message ?? error));
       reply = { jsonrpc: "2.0", id: message.id, error: toRpcError(error) };
     }
+    inFlight = undefined;
     if (message.id !== undefined && message.id !== null) writeStdout(JSON.stringify(reply) + "\n");
   });
 }
+
+// A Rust panic inside an engine future surfaces as an uncaught RuntimeError, not
+// as a rejection: answer the pending request as a panic, clean up, exit like the
+// native engine does after a panic (101).
+let inFlight;
+let dying = false;
+async function onFatal(error) {
+  if (dying) return;
+  dying = true;
+  log("ERROR", `fatal: ${error?.stack ?? error}`);
+  if (inFlight && inFlight.id !== undefined && inFlight.id !== null) {
+    writeStdout(JSON.stringify({ jsonrpc: "2.0", id: inFlight.id, error: toRpcError(error, true) }) + "\n");
+  }
+  await dropLeftoverShadowDatabases();
+  process.exit(101);
+}
+process.on("uncaughtException", onFatal);
+process.on("unhandledRejection", onFatal);
 
 async function shutdown(code) {
   await queue.catch(() => {});

@@ -1,0 +1,111 @@
+import { Readable } from "node:stream";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createUser, uniqueNationalId } from "../../../test/fixtures";
+import { pool, prisma } from "../../db/client";
+import { ROLL_CSV_HEADER } from "../../db/demo-roll";
+import { importRoll } from "./import-roll";
+import { listImportRejections } from "./get-roll-import";
+import { startRollImport } from "./start-roll-import";
+
+type TUser = Awaited<ReturnType<typeof createUser>>;
+
+async function row(county: string, over: Partial<Record<"birth" | "amount" | "name" | "id", string>> = {}) {
+  const { id, birth } = await uniqueNationalId(county);
+  return `${over.id ?? id},${over.name ?? "李四"},male,${over.birth ?? birth},${county},"南明区, 花果园 1 号",13800000000,enterprise,${over.amount ?? "300000"},active,2003-05-01\n`;
+}
+
+async function run(user: TUser, csv: string | Buffer | Readable) {
+  const body = csv instanceof Readable ? csv : Readable.from([typeof csv === "string" ? Buffer.from(csv) : csv]);
+  const { id } = await startRollImport(user.actor, { fileName: "roll.csv", size: 1 });
+  return importRoll(user.actor, id, body);
+}
+
+const rosterSize = async () => (await pool().query<{ n: number }>(`select count(*)::int as n from pensioners`)).rows[0]!.n;
+
+describe("roll CSV import", () => {
+  let officer: TUser;
+  beforeAll(async () => {
+    officer = await createUser("officer", ["5201"]);
+  });
+
+  it("lands the valid rows, reports every rejected row with line and reason, and is idempotent", async () => {
+    const good1 = await row("520102");
+    const good2 = await row("520103");
+    const dupId = good1.split(",")[0]!;
+    const lines = [
+      ROLL_CSV_HEADER,
+      good1, // line 2
+      await row("520102", { birth: "1950-01-01" }), // 3: birth date disagrees with the ID
+      good2, // 4
+      await row("520102", { amount: "-100" }), // 5: negative amount
+      `${dupId},王五,male,${good1.split(",")[3]},520102,,13800000000,enterprise,1,active,2003-05-01\n`, // 6: duplicate of line 2
+      await row("520302"), // 7: another officer's region
+      "520102194503150011,bad,male\n", // 8: wrong column count and check digit
+      await row("520102", { id: "52010219450315001X" }), // 9: check digit fails
+    ];
+    const before = await rosterSize();
+    const r = await run(officer, lines.join(""));
+    expect(r).toMatchObject({ status: "completed", rowsRead: 8, rowsInserted: 2, rowsUnchanged: 0, rowsRejected: 6 });
+    expect(await rosterSize()).toBe(before + 2);
+
+    const rej = await listImportRejections(officer.actor, r.id, 1, 100);
+    const byLine = Object.fromEntries(rej.items.map((x) => [`${x.line}:${x.field}`, x.reason]));
+    expect(Object.keys(byLine).sort()).toEqual(["3:birth_date", "5:monthly_pension_fen", "6:national_id", "7:region_code", "8:row", "9:birth_date", "9:national_id"].sort());
+    expect(byLine["6:national_id"]).toMatch(/line 2/);
+
+    const again = await run(officer, lines.join(""));
+    expect(again).toMatchObject({ status: "completed", rowsInserted: 0, rowsUnchanged: 2, rowsRejected: 6 });
+    expect(await rosterSize()).toBe(before + 2);
+    const audit = await prisma().auditEvent.findMany({ where: { action: "roll.import", targetId: { in: [r.id, again.id] } } });
+    expect(audit).toHaveLength(2);
+  });
+
+  it("rejects a row already on the roll with different details instead of overwriting it", async () => {
+    const line = await row("520111");
+    await run(officer, ROLL_CSV_HEADER + line);
+    const changed = line.replace("李四", "李四改");
+    const r = await run(officer, ROLL_CSV_HEADER + changed);
+    expect(r).toMatchObject({ rowsInserted: 0, rowsUnchanged: 0, rowsRejected: 1 });
+  });
+
+  it("imports nothing from a file whose header is not a roll", async () => {
+    const before = await rosterSize();
+    await expect(run(officer, "id;name\n" + (await row("520102")))).rejects.toMatchObject({ code: "VALIDATION" });
+    expect(await rosterSize()).toBe(before);
+  });
+
+  it("rejects rows that are not UTF-8 and malformed quoting, keeping the rest", async () => {
+    const good = await row("520102");
+    const gbk = Buffer.from((await row("520102", { name: "XX" })).replace("XX", "\u0000"));
+    gbk[gbk.indexOf(0)] = 0xc0; // a lone GBK lead byte is invalid UTF-8
+    const broken = `${(await uniqueNationalId("520102")).id},"unterminated name,male\n`;
+    const r = await run(officer, Buffer.concat([Buffer.from(ROLL_CSV_HEADER), gbk, Buffer.from(good), Buffer.from(broken)]));
+    expect(r.rowsInserted).toBe(1);
+    expect(r.rowsRejected).toBeGreaterThanOrEqual(1);
+    const rej = await listImportRejections(officer.actor, r.id, 1, 100);
+    expect(rej.items.some((x) => x.line === 2 && /UTF-8/.test(x.reason))).toBe(true);
+  });
+
+  it("lands nothing when the upload breaks off midway", async () => {
+    const before = await rosterSize();
+    const rows = [ROLL_CSV_HEADER, await row("520102"), await row("520102")];
+    async function* failing() {
+      for (const r of rows) yield Buffer.from(r);
+      throw new Error("connection reset");
+    }
+    await expect(run(officer, Readable.from(failing()))).rejects.toBeTruthy();
+    expect(await rosterSize()).toBe(before);
+    const last = await prisma().rollImport.findFirst({ where: { userId: officer.userId }, orderBy: { startedAt: "desc" } });
+    expect(last?.status).toBe("failed");
+  });
+
+  it("refuses an oversized file before reading it", async () => {
+    await expect(startRollImport(officer.actor, { fileName: "huge.csv", size: 2 * 1024 ** 3 })).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+  });
+
+  it("keeps an import private to the officer who started it", async () => {
+    const other = await createUser("officer", ["5201"]);
+    const r = await run(officer, ROLL_CSV_HEADER + (await row("520102")));
+    await expect(listImportRejections(other.actor, r.id, 1, 10)).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
