@@ -80,7 +80,7 @@ export const env = parsed.data;
 
 /** Variables to hand to child processes (app, worker) started by the launcher. */
 export function childEnv(extra = {}) {
-  return { ...process.env, ...extra };
+  return { NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", ...process.env, ...extra };
 }
 
 /** Chromium for Playwright: Debian's by default, Playwright's own where CHROMIUM_PATH is empty. */

@@ -10,7 +10,8 @@
 //
 // Work-arounds for @prisma/adapter-pg 7.10 on this path (see the patch* functions):
 //  - catalog columns of Postgres's internal type "char" (oid 18) are rejected
-//    ("Column type 'char' could not be deserialized"); they are reported as text;
+//    ("Column type 'char' could not be deserialized"); they are decoded as text and
+//    reported as the driver-adapter Character type the engine expects;
 //  - executeScript() splits scripts on ";", which breaks dollar-quoted function
 //    bodies; scripts are sent whole (simple query protocol), like the native engine;
 //  - PrismaPg#connectToShadowDb() builds `{ connectionString, database }`, and pg
@@ -18,6 +19,10 @@
 //    one; shadow databases are created/connected here instead, and checked;
 //  - it drops the shadow database while its pool still holds connections, which
 //    fails; the pool is closed first.
+// And for the wasm engine itself: evaluateDataLoss/createMigration cannot open a
+// shadow database on their own (see handle()), its one-shot `cli` commands do not
+// exist (implemented here with pg), and Rust panics inside async calls surface as
+// uncaught exceptions (answered as panics; temporary shadow databases are dropped).
 import { createRequire } from "node:module";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -134,10 +139,12 @@ function connectionFor(url) {
   }
   const schema = parsed.searchParams.get("schema") || undefined;
   // Prisma-only parameters that pg does not understand.
-  for (const p of ["schema", "connection_limit", "pool_timeout", "pgbouncer", "statement_cache_size", "socket_timeout", "connect_timeout"]) {
+  for (const p of ["schema", "connection_limit", "pool_timeout", "pgbouncer", "statement_cache_size", "socket_timeout", "sslaccept"]) {
     parsed.searchParams.delete(p);
   }
-  const config = { connectionString: parsed.toString(), max: 4 };
+  // idleTimeoutMillis 0: keep sessions (and the engine's session-level advisory
+  // lock) alive until the process exits.
+  const config = { connectionString: parsed.toString(), max: 4, idleTimeoutMillis: 0 };
   if (schema) config.options = `-c search_path="${schema.replaceAll('"', '""')}"`;
   return { config, options: schema ? { schema } : undefined, schema: schema ?? "public", database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || undefined };
 }
@@ -221,7 +228,7 @@ async function connectAdapter(url, release) {
   return adapter;
 }
 
-/** Fail unless `adapter` is connected to database `expected` (and, optionally, not to the main one). */
+/** Fail unless `adapter` is connected to database `expected`. */
 async function assertDatabase(adapter, expected) {
   const { rows } = await adapter.client.query("SELECT current_database() AS db");
   const actual = rows[0]?.db;
@@ -230,11 +237,32 @@ async function assertDatabase(adapter, expected) {
   }
 }
 
-async function serverIdentity(client) {
-  const { rows } = await client.query(
-    "SELECT current_database() AS db, coalesce(inet_server_addr()::text, '') AS addr, coalesce(inet_server_port(), 0) AS port, current_setting('data_directory', true) AS dir",
-  );
-  return rows[0];
+/**
+ * True if `adapter` (the configured shadow database) is the very database `main`
+ * points at, whatever host aliases the two URLs use: tag the shadow session with
+ * a random application_name and look for it from the main database. Fails closed.
+ */
+async function isSameDatabase(adapter, main, shadow) {
+  const a = new URL(main.config.connectionString);
+  const b = new URL(shadow.config.connectionString);
+  if (a.hostname === b.hostname && (a.port || "5432") === (b.port || "5432") && main.database === shadow.database) return true;
+
+  const token = `pwe-${randomUUID()}`; // application_name keeps only 63 bytes; this is 40
+  const client = await adapter.client.connect();
+  try {
+    await client.query(`SET application_name = '${token}'`);
+    const self = await client.query("SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()");
+    if (self.rows[0]?.application_name !== token) {
+      throw new Error("Could not verify that the shadow database is not the main database; refusing to reset it.");
+    }
+    const { rows } = await withClient(main.config, (c) =>
+      c.query("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()", [token]),
+    );
+    return rows.length > 0;
+  } finally {
+    await client.query("RESET application_name").catch(() => {});
+    client.release();
+  }
 }
 
 const openShadowDatabases = new Set();
@@ -264,16 +292,11 @@ class WasmEngineAdapterFactory {
     const adapter = await connectAdapter(shadowUrl);
     try {
       if (shadow.database) await assertDatabase(adapter, shadow.database);
-      if (main) {
-        const shadowId = await serverIdentity(adapter.client);
-        const mainId = await withClient(main.config, serverIdentity);
-        const same = shadowId.db === mainId.db && shadowId.addr === mainId.addr && shadowId.port === mainId.port && shadowId.dir === mainId.dir;
-        if (same) {
-          throw userError(
-            "P3014",
-            "The shadow database you configured appears to be the same as the main database. Please specify another shadow database.",
-          );
-        }
+      if (main && (await isSameDatabase(adapter, main, shadow))) {
+        throw userError(
+          "P3014",
+          "The shadow database you configured appears to be the same as the main database. Please specify another shadow database.",
+        );
       }
       await adapter.client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(shadow.schema)} CASCADE; CREATE SCHEMA ${quoteIdent(shadow.schema)}`);
     } catch (error) {
@@ -520,13 +543,10 @@ async function createDatabase() {
 }
 
 const passthrough = new Set([
-  "applyMigrations",
-  "createMigration",
   "dbExecute",
   "devDiagnostic",
   "diagnoseMigrationHistory",
   "ensureConnectionValidity",
-  "evaluateDataLoss",
   "introspect",
   "introspectSql",
   "markMigrationApplied",
@@ -589,6 +609,7 @@ async function handle(method, params) {
 }
 
 let queue = Promise.resolve();
+let inFlight; // the request being handled
 function onLine(line) {
   if (!line.trim()) return;
   let message;
@@ -619,7 +640,6 @@ function onLine(line) {
 // A Rust panic inside an engine future surfaces as an uncaught RuntimeError, not
 // as a rejection: answer the pending request as a panic, clean up, exit like the
 // native engine does after a panic (101).
-let inFlight;
 let dying = false;
 async function onFatal(error) {
   if (dying) return;
@@ -634,15 +654,9 @@ async function onFatal(error) {
 process.on("uncaughtException", onFatal);
 process.on("unhandledRejection", onFatal);
 
+// The CLI ends stdin and immediately SIGTERMs us when it is done.
 async function shutdown(code) {
-  await queue.catch(() => {});
   await dropLeftoverShadowDatabases();
-  try {
-    const engine = await Promise.race([enginePromise ?? Promise.resolve(undefined), new Promise((r) => setTimeout(r, 100))]);
-    engine?.free?.();
-  } catch {
-    // ignore
-  }
   process.exit(code);
 }
 

@@ -24,7 +24,7 @@ export const ROLL_CSV_HEADER = ROLL_COLUMNS.map((c) => c[1]).join(",") + "\n";
 /**
  * A realistic roll of n pensioners over the given counties, as CSV lines (header first). Names,
  * addresses and phones come from faker's zh_CN locale drawn from a fixed seed; ID numbers are valid
- * GB 11643 numbers that agree with the birth date and sex, and are unique across the roll.
+ * GB 11643 numbers that agree with the birth date and sex, unique for rolls up to 6 million.
  */
 export function* demoRollCsv(n: number, counties: string[], seed = 2026): Generator<string> {
   const faker = new Faker({ locale: [zh_CN, en, base] });
@@ -33,17 +33,16 @@ export function* demoRollCsv(n: number, counties: string[], seed = 2026): Genera
   const names = Array.from({ length: 4000 }, () => faker.person.lastName() + faker.person.firstName());
   const streets = Array.from({ length: 800 }, () => faker.location.street() + faker.location.buildingNumber() + "号");
   const schemes = ["enterprise", "enterprise", "enterprise", "public", "rural", "rural"];
-  // Each (county, birth date) pair has room for 500 people of each sex; the serial spreads rows over them.
   const days = 365 * 35;
   const base1930 = Date.UTC(1930, 0, 1);
   yield ROLL_CSV_HEADER;
   for (let i = 0; i < n; i++) {
     const county = counties[i % counties.length]!;
-    const slot = Math.floor(i / counties.length);
-    const dayIndex = (slot * 7919) % days;
+    // 7919 is prime to `days`, so i ↦ (birth date, serial) is one-to-one and every ID is unique.
+    const dayIndex = (i * 7919) % days;
     const birth = new Date(base1930 + dayIndex * 86_400_000).toISOString().slice(0, 10);
     const sex = rnd() < 0.5 ? "male" : "female";
-    const seq = Math.floor(slot / days);
+    const seq = Math.floor(i / days);
     const id = demoNationalId(county, birth, seq, sex);
     const r = rnd();
     const status = r < 0.96 ? "active" : r < 0.99 ? "suspended" : "terminated";

@@ -95,7 +95,7 @@ describe("roll CSV import", () => {
     }
     await expect(run(officer, Readable.from(failing()))).rejects.toBeTruthy();
     expect(await rosterSize()).toBe(before);
-    const last = await prisma().rollImport.findFirst({ where: { userId: officer.userId }, orderBy: { startedAt: "desc" } });
+    const last = await prisma().rollImport.findFirst({ where: { userId: officer.id }, orderBy: { startedAt: "desc" } });
     expect(last?.status).toBe("failed");
   });
 
