@@ -83,9 +83,9 @@ export function childEnv(extra = {}) {
   return { NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", ...process.env, ...extra };
 }
 
-/** Chromium for Playwright: Debian's by default, Playwright's own where CHROMIUM_PATH is empty. */
+/** Settings of the test harness (Playwright). Chromium is Debian's unless CHROMIUM_PATH says otherwise; empty means Playwright's own. */
 export const testEnv = {
   chromiumPath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   ci: process.env.CI === "true",
-  baseUrl: process.env.E2E_BASE_URL,
+  e2ePort: Number(process.env.E2E_PORT ?? 3210),
 };

@@ -1,0 +1,77 @@
+import { randomInt, randomUUID } from "node:crypto";
+import { hash } from "@node-rs/argon2";
+import { test as base, expect, type Page } from "@playwright/test";
+import type { TRole } from "../lib/auth/permissions";
+import { prisma, useDatabaseUrl } from "../lib/db/client";
+import { demoNationalId } from "../lib/db/demo-roll";
+import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { env } from "../lib/env.js";
+import { systemActor } from "../lib/server/actor";
+import { createPensioner } from "../lib/server/pensioners/create-pensioner";
+
+// Joins the embedded PostgreSQL that `npm start` (Playwright's webServer) runs on the same DATA_DIR.
+let ready: Promise<void> | null = null;
+function db() {
+  ready ??= startEmbeddedPostgres(env.DATA_DIR).then((d) => useDatabaseUrl(d.url));
+  return ready;
+}
+
+export type TTestUser = { id: string; username: string; password: string; role: TRole; regions: string[] };
+
+type TFixtures = {
+  users: { create: (role: TRole, regions?: string[]) => Promise<TTestUser> };
+  pensioners: { create: (county: string, over?: Record<string, unknown>) => Promise<{ id: string; nationalId: string; name: string }> };
+};
+
+/** Per-test data (cal.com fixtures): users and pensioners made in the real database, removed afterwards. */
+export const test = base.extend<TFixtures>({
+  users: async ({}, use) => {
+    await db();
+    const made: string[] = [];
+    await use({
+      async create(role, regions = ["5201"]) {
+        const username = `e2e-${role}-${randomUUID().slice(0, 8)}`;
+        const password = `pw-${randomUUID()}`;
+        const u = await prisma().user.create({
+          data: { username, displayName: `测试${role}`, role, passwordHash: await hash(password), regions: { create: regions.map((regionCode) => ({ regionCode })) } },
+          select: { id: true },
+        });
+        made.push(u.id);
+        return { id: u.id, username, password, role, regions };
+      },
+    });
+    await prisma().user.deleteMany({ where: { id: { in: made } } });
+  },
+  pensioners: async ({}, use) => {
+    await db();
+    await use({
+      async create(county, over = {}) {
+        for (;;) {
+          const birth = new Date(Date.UTC(1935, 0, 1) + randomInt(12_000) * 86_400_000).toISOString().slice(0, 10);
+          const nationalId = demoNationalId(county, birth, randomInt(500), "female");
+          const name = (over.name as string) ?? `测试${randomUUID().slice(0, 4)}`;
+          const actor = { ...systemActor(), role: "admin" as const, regions: ["52"] };
+          const p = await createPensioner(
+            actor,
+            { nationalId, name, sex: "female", birthDate: birth, regionCode: county, address: "测试地址 1 号", phone: "13800000000", scheme: "enterprise", monthlyPensionFen: 250000, paymentStatus: "active", enrolledOn: "2010-01-01", ...over },
+            "zh-CN",
+          ).catch((e) => (e?.code === "CONFLICT" ? null : Promise.reject(e)));
+          if (!p) continue;
+          return { id: p.id, nationalId, name };
+        }
+      },
+    });
+    // Pensioners stay: their audit events are append-only history, and no test counts the roll.
+  },
+});
+
+/** Signs in through the real form, as a person would. */
+export async function signIn(page: Page, user: { username: string; password: string }) {
+  await page.goto("/sign-in");
+  await page.getByLabel("用户名").fill(user.username);
+  await page.getByLabel("密码").fill(user.password);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).not.toHaveURL(/sign-in/);
+}
+
+export { expect };
