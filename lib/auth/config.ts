@@ -4,6 +4,7 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { env } from "../env.js";
 import { revokeSession, signInWithPassword } from "../server/users/sign-in";
+import { log } from "../server/log";
 import { clientIp } from "./client-ip";
 
 class InvalidCredentials extends CredentialsSignin {
@@ -28,6 +29,13 @@ export const { handlers, auth, signOut } = NextAuth({
   trustHost: true,
   session: { strategy: "jwt", maxAge: env.SESSION_HOURS * 3600 },
   pages: { signIn: "/sign-in" },
+  // A wrong password is an expected outcome, already counted in sign_in_failures: no stack trace.
+  logger: {
+    error: (e) => {
+      if (e.name !== "CredentialsSignin") log.error("auth error", { name: e.name, message: e.message });
+    },
+    warn: (code) => log.warn("auth warning", { code }),
+  },
   providers: [
     Credentials({
       credentials: { username: {}, password: {} },
