@@ -1,53 +1,55 @@
 import { z } from "zod";
+import { vmsg } from "../i18n/validation";
 import { birthDateOf, nationalIdProblem, normaliseNationalId } from "./national-id";
 
 export const SCHEMES = ["enterprise", "public", "rural"] as const;
 export const PAYMENT_STATUSES = ["active", "suspended", "terminated"] as const;
 export const SEXES = ["male", "female"] as const;
 
-const ID_MESSAGES = {
-  format: "must be 17 digits followed by a digit or X",
-  checkDigit: "check digit does not match (GB 11643)",
-  birthDate: "contains an impossible birth date",
-} as const;
+const ID_MESSAGES = { format: vmsg("idFormat"), checkDigit: vmsg("idCheckDigit"), birthDate: vmsg("idBirthDate") } as const;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").refine((s) => {
+const isoDate = z.string({ message: vmsg("dateFormat") }).regex(/^\d{4}-\d{2}-\d{2}$/, vmsg("dateFormat")).refine((s) => {
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-}, "is not a real date");
+}, vmsg("dateReal"));
+
+const name = z.string({ message: vmsg("required") }).trim().min(1, vmsg("required")).max(64, vmsg("tooLong", { max: 64 }));
+const address = z.string().trim().max(200, vmsg("tooLong", { max: 200 }));
+const phone = z.string().trim().regex(/^$|^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, vmsg("phone"));
+const countyCode = z.string({ message: vmsg("countyCode") }).regex(/^\d{6}$/, vmsg("countyCode"));
+const sex = z.enum(SEXES, { message: vmsg("sex") });
+const scheme = z.enum(SCHEMES, { message: vmsg("scheme") });
+const paymentStatus = z.enum(PAYMENT_STATUSES, { message: vmsg("paymentStatus") });
+const fen = z
+  .number({ message: vmsg("wholeFen") })
+  .int(vmsg("wholeFen"))
+  .min(0, vmsg("notNegative"))
+  .max(10_000_000, vmsg("tooLarge"));
 
 /** A pensioner as officers enter it, in the form and in each CSV row. */
 export const ZPensionerInput = z
   .object({
     nationalId: z
-      .string()
+      .string({ message: vmsg("required") })
       .transform(normaliseNationalId)
       .superRefine((id, ctx) => {
         const p = nationalIdProblem(id);
         if (p) ctx.addIssue({ code: "custom", message: ID_MESSAGES[p] });
       }),
-    name: z.string().trim().min(1, "is required").max(64, "is longer than 64 characters"),
-    sex: z.enum(SEXES, { message: "must be male or female" }),
+    name,
+    sex,
     birthDate: isoDate,
-    regionCode: z.string().regex(/^\d{6}$/, "must be a 6-digit county code"),
-    address: z.string().trim().max(200, "is longer than 200 characters").default(""),
-    phone: z
-      .string()
-      .trim()
-      .regex(/^$|^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, "must be a mobile (11 digits) or landline number")
-      .default(""),
-    scheme: z.enum(SCHEMES, { message: `must be one of ${SCHEMES.join(", ")}` }),
-    monthlyPensionFen: z.coerce
-      .number({ message: "must be a whole number of fen" })
-      .int("must be a whole number of fen")
-      .min(0, "must not be negative")
-      .max(10_000_000, "is implausibly large (over 100,000 yuan a month)"),
-    paymentStatus: z.enum(PAYMENT_STATUSES).default("active"),
+    regionCode: countyCode,
+    address: address.default(""),
+    phone: phone.default(""),
+    scheme,
+    monthlyPensionFen: fen,
+    paymentStatus: paymentStatus.default("active"),
     enrolledOn: isoDate,
   })
   .superRefine((p, ctx) => {
     if (/^\d{17}[\dX]$/.test(p.nationalId) && birthDateOf(p.nationalId) !== p.birthDate) {
-      ctx.addIssue({ code: "custom", path: ["birthDate"], message: "does not agree with the ID number" });
+      ctx.addIssue({ code: "custom", path: ["birthDate"], message: vmsg("birthDateMismatch") });
     }
   });
 
@@ -56,18 +58,14 @@ export type TPensionerInput = z.output<typeof ZPensionerInput>;
 /** Fields an officer may change after creation (the ID number is fixed; a wrong one is a new record). */
 export const ZPensionerUpdate = z.object({
   version: z.number().int().min(1),
-  name: z.string().trim().min(1, "is required").max(64).optional(),
-  sex: z.enum(SEXES).optional(),
-  regionCode: z.string().regex(/^\d{6}$/, "must be a 6-digit county code").optional(),
-  address: z.string().trim().max(200).optional(),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^$|^1\d{10}$|^0\d{2,3}-?\d{7,8}$/, "must be a mobile (11 digits) or landline number")
-    .optional(),
-  scheme: z.enum(SCHEMES).optional(),
-  monthlyPensionFen: z.number().int().min(0, "must not be negative").max(10_000_000).optional(),
-  paymentStatus: z.enum(PAYMENT_STATUSES).optional(),
+  name: name.optional(),
+  sex: sex.optional(),
+  regionCode: countyCode.optional(),
+  address: address.optional(),
+  phone: phone.optional(),
+  scheme: scheme.optional(),
+  monthlyPensionFen: fen.optional(),
+  paymentStatus: paymentStatus.optional(),
   enrolledOn: isoDate.optional(),
 });
 export type TPensionerUpdate = z.output<typeof ZPensionerUpdate>;

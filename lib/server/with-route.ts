@@ -7,7 +7,10 @@ import { currentUser, type TCurrentUser } from "../auth/current-user";
 import { can, type TPermission } from "../auth/permissions";
 import type { TActor } from "./actor";
 import { AppError, type TFieldError } from "./app-error";
+import { localizeMessage, vmsg } from "../i18n/validation";
+import type { TLocale } from "../i18n/locales";
 import { log } from "./log";
+import { requestLocale } from "./request-locale";
 
 type TSchemas = { params?: ZodType; query?: ZodType; body?: ZodType };
 type TOut<S, K extends keyof TSchemas> = S extends Record<K, ZodType> ? z.output<S[K]> : undefined;
@@ -33,14 +36,16 @@ function parse<T extends ZodType>(schema: T | undefined, value: unknown, prefix:
   return r.data;
 }
 
-export function problem(err: AppError, requestId: string): NextResponse {
+/** application/problem+json; field messages are codes until here, then words in the caller's language. */
+export function problem(err: AppError, requestId: string, locale: TLocale): NextResponse {
+  const errors = err.fieldErrors.map((f) => ({ path: f.path, ...localizeMessage(f.message, locale) }));
   return NextResponse.json(
     {
       type: `about:blank#${err.code}`,
       title: err.userMessage,
       status: err.status,
       code: err.code,
-      errors: err.fieldErrors.length ? err.fieldErrors : undefined,
+      errors: errors.length ? errors : undefined,
       upstreamStatus: err.upstreamStatus,
       requestId,
     },
@@ -73,7 +78,7 @@ export function withRoute<S extends TSchemas>(opts: {
       let body: unknown;
       if (s.body && !opts.rawBody) {
         const raw = await request.json().catch(() => {
-          throw AppError.validation([{ path: "body", message: "Body must be valid JSON" }]);
+          throw AppError.validation([{ path: "body", message: vmsg("invalidJson") }]);
         });
         body = parse(s.body, raw, "body");
       }
@@ -82,9 +87,10 @@ export function withRoute<S extends TSchemas>(opts: {
       if (result instanceof Response) return result;
       return NextResponse.json(result ?? null, { status: opts.status ?? 200, headers: { "x-request-id": requestId } });
     } catch (e) {
-      if (e instanceof AppError) return problem(e, requestId);
+      const locale = requestLocale(request);
+      if (e instanceof AppError) return problem(e, requestId, locale);
       log.error("unhandled route error", { requestId, path: request.nextUrl.pathname, error: String((e as Error)?.stack ?? e) });
-      return problem(new AppError("INTERNAL", "Something went wrong; the request id identifies it"), requestId);
+      return problem(new AppError("INTERNAL", "Something went wrong; the request id identifies it"), requestId, locale);
     }
   };
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { prisma } from "../../db/client";
 import type { TPensionerInput, TPensionerView } from "../../domain/pensioner";
+import { vmsg } from "../../i18n/validation";
 import type { TActor } from "../actor";
 import { AppError } from "../app-error";
 import { recordAudit } from "../audit/record-audit";
@@ -12,14 +13,14 @@ import { pensionerViewSelect, toPensionerView } from "./pensioner-view";
 /** Adds one pensioner to the roll in a county of the caller's regions, with its audit event. */
 export async function createPensioner(actor: TActor, p: TPensionerInput, locale: string): Promise<TPensionerView> {
   if (!(await countyCodes()).has(p.regionCode) || !inScope(p.regionCode, actor.regions)) {
-    throw AppError.validation([{ path: "body.regionCode", message: "is not a county in your regions" }]);
+    throw AppError.validation([{ path: "body.regionCode", message: vmsg("notInRegion") }]);
   }
   const hmac = piiHmac(p.nationalId);
   const { cipher, keyVersion } = encryptPii(p.nationalId);
   const db = prisma();
   const row = await db.$transaction(async (tx) => {
     const clash = await tx.pensioner.findUnique({ where: { idHmac: hmac }, select: { id: true } });
-    if (clash) throw new AppError("CONFLICT", "A pensioner with this ID number is already on the roll", { fieldErrors: [{ path: "body.nationalId", message: "is already on the roll" }] });
+    if (clash) throw new AppError("CONFLICT", "A pensioner with this ID number is already on the roll", { fieldErrors: [{ path: "body.nationalId", message: vmsg("alreadyOnRoll") }] });
     const created = await tx.pensioner.create({
       data: {
         idCipher: cipher,

@@ -1,6 +1,7 @@
 import "server-only";
 import { prisma } from "../../db/client";
 import type { TPensionerUpdate, TPensionerView } from "../../domain/pensioner";
+import { vmsg } from "../../i18n/validation";
 import type { TActor } from "../actor";
 import { AppError } from "../app-error";
 import { recordAudit } from "../audit/record-audit";
@@ -14,7 +15,7 @@ const PERSONAL = new Set(["name", "address", "phone"]);
 /** Edits a pensioner of the caller's regions; a stale version is refused (409) rather than overwritten. */
 export async function updatePensioner(actor: TActor, id: string, u: TPensionerUpdate, locale: string): Promise<TPensionerView> {
   if (u.regionCode !== undefined && (!(await countyCodes()).has(u.regionCode) || !inScope(u.regionCode, actor.regions))) {
-    throw AppError.validation([{ path: "body.regionCode", message: "is not a county in your regions" }]);
+    throw AppError.validation([{ path: "body.regionCode", message: vmsg("notInRegion") }]);
   }
   const db = prisma();
   const row = await db.$transaction(async (tx) => {
