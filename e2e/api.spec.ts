@@ -29,11 +29,16 @@ test.describe("API: scoping and problem+json", () => {
     expect(p.code).toBe("VALIDATION");
     const paths = p.errors.map((e: { path: string }) => e.path);
     expect(paths).toEqual(expect.arrayContaining(["body.nationalId", "body.name", "body.monthlyPensionFen", "body.regionCode"]));
+    // Messages come in the caller's language (zh-CN by default), with a stable code beside them.
+    expect(p.errors.find((e: { path: string }) => e.path === "body.monthlyPensionFen")).toMatchObject({ code: "notNegative", message: "不能为负数" });
   });
 
   test("requests without a session get 401 problem+json", async ({ request }) => {
     const res = await request.get("/api/v1/pensioners");
     expect(res.status()).toBe(401);
     expect((await res.json()).code).toBe("UNAUTHENTICATED");
+    const none = await request.get("/api/v1/no-such-thing");
+    expect(none.status()).toBe(404);
+    expect(none.headers()["content-type"]).toContain("application/problem+json");
   });
 });

@@ -32,7 +32,7 @@ test("CSV import with bad rows: the good rows land and every bad row is reported
   await expect(rejections.locator("tbody tr")).toHaveCount(3);
   await expect(rejections.locator("tbody tr").nth(0)).toContainText("4");
   await expect(rejections.locator("tbody tr").nth(0)).toContainText("birth_date");
-  await expect(rejections.locator("tbody tr").nth(1)).toContainText("line 2");
+  await expect(rejections.locator("tbody tr").nth(1)).toContainText("与第 2 行的身份证号重复");
   await expect(rejections.locator("tbody tr").nth(2)).toContainText("monthly_pension_fen");
 
   // Re-importing the same file changes nothing.
@@ -50,6 +50,6 @@ test("a file that is not a roll is refused whole", async ({ page, users }) => {
   await page.getByTestId("import-file").setInputFiles({ name: "x.csv", mimeType: "text/csv", buffer: Buffer.from("foo,bar\n1,2\n") });
   await page.getByRole("button", { name: "开始导入" }).click();
   await expect(page.getByTestId("import-result")).toContainText("导入失败");
-  await expect(page.getByRole("alert").filter({ hasText: /\S/ })).toContainText("missing columns");
+  await expect(page.getByRole("alert").filter({ hasText: /\S/ })).toContainText("缺少列：national_id");
   await expect(page.getByTestId("import-inserted")).toHaveText("0");
 });

@@ -6,6 +6,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { TPensionerView } from "@/lib/domain/pensioner";
 import { api } from "@/lib/query-client";
+import { rollQueryKey } from "@/lib/query-keys";
 import { yuan } from "./format";
 
 type TPage = { items: TPensionerView[]; total: number; page: number; pageSize: number };
@@ -24,7 +25,7 @@ export function RollTable({ regions, canWrite, locale }: { regions: TRegion[]; c
 
   const search = new URLSearchParams({ ...(q && { q }), ...(region && { region }), ...(status && { status }), page: String(page) });
   const { data, isFetching, error } = useQuery({
-    queryKey: ["pensioners", q, region, status, page],
+    queryKey: rollQueryKey(q, region, status, page),
     queryFn: () => api<TPage>(`/api/v1/pensioners?${search}`),
     placeholderData: keepPreviousData,
   });

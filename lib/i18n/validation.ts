@@ -1,6 +1,6 @@
-import { createTranslator } from "next-intl";
-import en from "../../messages/en.json";
-import zh from "../../messages/zh-CN.json";
+import { createTranslator } from "use-intl/core";
+import en from "../../messages/en.json" with { type: "json" };
+import zh from "../../messages/zh-CN.json" with { type: "json" };
 import type { TLocale } from "./locales";
 
 export type TValidationKey = keyof (typeof en)["validation"];

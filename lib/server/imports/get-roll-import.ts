@@ -1,5 +1,7 @@
 import "server-only";
 import { prisma } from "../../db/client";
+import type { TLocale } from "../../i18n/locales";
+import { localizeMessage } from "../../i18n/validation";
 import type { TActor } from "../actor";
 import { AppError } from "../app-error";
 
@@ -19,7 +21,7 @@ export type TImportView = {
 };
 
 /** One of the caller's own imports with its progress. */
-export async function getRollImport(actor: TActor, id: string): Promise<TImportView> {
+export async function getRollImport(actor: TActor, id: string, locale: TLocale): Promise<TImportView> {
   const r = await prisma().rollImport.findFirst({ where: { id, userId: actor.userId! } });
   if (!r) throw AppError.notFound("Import");
   return {
@@ -32,14 +34,14 @@ export async function getRollImport(actor: TActor, id: string): Promise<TImportV
     rowsInserted: r.rowsInserted,
     rowsUnchanged: r.rowsUnchanged,
     rowsRejected: r.rowsRejected,
-    error: r.error,
+    error: r.error === null ? null : localizeMessage(r.error, locale).message,
     startedAt: r.startedAt.toISOString(),
     finishedAt: r.finishedAt?.toISOString() ?? null,
   };
 }
 
-/** Rejected rows of one of the caller's imports, in line order. */
-export async function listImportRejections(actor: TActor, id: string, page: number, pageSize: number) {
+/** Rejected rows of one of the caller's imports, in line order, with reasons in the reader's language. */
+export async function listImportRejections(actor: TActor, id: string, page: number, pageSize: number, locale: TLocale) {
   const db = prisma();
   const owned = await db.rollImport.findFirst({ where: { id, userId: actor.userId! }, select: { id: true } });
   if (!owned) throw AppError.notFound("Import");
@@ -53,5 +55,5 @@ export async function listImportRejections(actor: TActor, id: string, page: numb
     }),
     db.rollImportRejection.count({ where: { importId: id } }),
   ]);
-  return { items, total, page, pageSize };
+  return { items: items.map((r) => ({ ...r, reason: localizeMessage(r.reason, locale).message })), total, page, pageSize };
 }

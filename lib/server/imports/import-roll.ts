@@ -7,6 +7,7 @@ import { parse } from "csv-parse";
 import { from as copyFrom } from "pg-copy-streams";
 import type pg from "pg";
 import { pool } from "../../db/client";
+import { vmsg } from "../../i18n/validation";
 import type { TActor } from "../actor";
 import { AppError } from "../app-error";
 import { inScope } from "../regions/scope";
@@ -19,6 +20,9 @@ export const MAX_IMPORT_BYTES = 1536 * 1024 * 1024;
 const REJECTION_BATCH = 5000;
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex");
 const PROGRESS_EVERY_MS = 500;
+const COPY_PART_BYTES = 256 * 1024;
+/** Rows Postgres lands at a time while the next chunk is being read (see loadChunk). */
+const CHUNK_ROWS = 50_000;
 
 export type TImportSummary = {
   id: string;
@@ -31,6 +35,40 @@ export type TImportSummary = {
 };
 
 type TRejection = { line: number; field: string; reason: string };
+
+/**
+ * Valid rows as COPY text, gathered into ~256 KB buffers: one CopyData message (two socket writes)
+ * per row costs more than validating and encrypting the row, and a row's string, copied out at once,
+ * dies young instead of being carried through the garbage collector until its chunk is sent.
+ */
+class CopyChunk {
+  rows = 0;
+  private parts: Buffer[] = [];
+  private buf = Buffer.allocUnsafe(COPY_PART_BYTES);
+  private at = 0;
+
+  add(row: string): void {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8, so this bound never truncates a row.
+    if (this.buf.length - this.at < row.length * 3) {
+      this.parts.push(this.buf.subarray(0, this.at));
+      this.buf = Buffer.allocUnsafe(Math.max(COPY_PART_BYTES, row.length * 3));
+      this.at = 0;
+    }
+    this.at += this.buf.write(row, this.at);
+    this.rows++;
+  }
+
+  /** The rows so far, and a fresh start. */
+  take(): Buffer[] {
+    const parts = this.parts;
+    if (this.at) parts.push(this.buf.subarray(0, this.at));
+    this.parts = [];
+    this.buf = Buffer.allocUnsafe(COPY_PART_BYTES);
+    this.at = 0;
+    this.rows = 0;
+    return parts;
+  }
+}
 
 async function flushRejections(importId: string, batch: TRejection[]): Promise<void> {
   if (!batch.length) return;
@@ -104,53 +142,48 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, info: true });
   parser.on("skip", (err: { lines?: number; message: string }) => {
     rowsRead++;
-    reject(err.lines ?? 0, [{ field: "row", reason: `malformed CSV: ${err.message}` }]);
+    reject(err.lines ?? 0, [{ field: "row", reason: vmsg("malformed", { detail: err.message }) }]);
   });
 
-  const toCopy = new Transform({
-    writableObjectMode: true,
-    transform({ record, info }: { record: string[]; info: { lines: number } }, _enc, cb) {
-      if (!header) {
-        const m = mapHeader(record);
-        if ("error" in m) {
-          fatal = `The first line must be the header: ${m.error}`;
-          return cb(new AppError("VALIDATION", fatal, { fieldErrors: [{ path: "file.header", message: m.error }] }));
-        }
-        header = { index: m.index, width: record.length };
-        return cb();
+  const pending = new CopyChunk();
+  /** Validates and encrypts one record, gathering it into the next chunk when valid. */
+  const take = (cells: string[], line: number, out: Transform) => {
+    if (!header) {
+      const m = mapHeader(cells);
+      if ("error" in m) {
+        fatal = m.error;
+        throw new AppError("VALIDATION", "The first line must be the roll's header", { fieldErrors: [{ path: "file.header", message: m.error }] });
       }
-      rowsRead++;
-      const r = validateRecord(record, header.index, header.width);
-      if (!r.ok) {
-        reject(info.lines, r.errors);
-      } else if (!counties.has(r.value.regionCode) || !inScope(r.value.regionCode, actor.regions)) {
-        reject(info.lines, [{ field: "region_code", reason: "is not a county in your regions" }]);
-      } else {
-        const p = r.value;
-        const { cipher, keyVersion } = encryptPii(p.nationalId);
-        cb(
-          null,
-          [
-            info.lines,
-            uuidv7(),
-            `\\\\x${hex(piiHmac(p.nationalId))}`,
-            `\\\\x${hex(cipher)}`,
-            keyVersion,
-            p.nationalId.slice(0, 4),
-            p.nationalId.slice(14),
-            copyText(p.name),
-            p.sex,
-            p.birthDate,
-            p.regionCode,
-            copyText(p.address),
-            p.phone,
-            p.scheme,
-            p.monthlyPensionFen,
-            p.paymentStatus,
-            p.enrolledOn,
-          ].join("\t") + "\n",
-        );
-        return;
+      header = { index: m.index, width: cells.length };
+      return;
+    }
+    rowsRead++;
+    const r = validateRecord(cells, header.index, header.width);
+    if (!r.ok) {
+      reject(line, r.errors);
+    } else if (!counties.has(r.value.regionCode) || !inScope(r.value.regionCode, actor.regions)) {
+      reject(line, [{ field: "region_code", reason: vmsg("notInRegion") }]);
+    } else {
+      const p = r.value;
+      const { cipher, keyVersion } = encryptPii(p.nationalId);
+      pending.add(
+        `${line}\t${uuidv7()}\t\\\\x${hex(piiHmac(p.nationalId))}\t\\\\x${hex(cipher)}\t${keyVersion}\t` +
+          `${p.nationalId.slice(0, 4)}\t${p.nationalId.slice(14)}\t${copyText(p.name)}\t${p.sex}\t${p.birthDate}\t` +
+          `${p.regionCode}\t${copyText(p.address)}\t${p.phone}\t${p.scheme}\t${p.monthlyPensionFen}\t${p.paymentStatus}\t${p.enrolledOn}\n`,
+      );
+      if (pending.rows >= CHUNK_ROWS) out.push(pending.take());
+    }
+  };
+  const toChunks = new Transform({
+    writableObjectMode: true,
+    readableObjectMode: true,
+    // At most one finished chunk waits while Postgres loads another: memory stays at a few chunks.
+    readableHighWaterMark: 1,
+    transform({ record, info }: { record: string[]; info: { lines: number } }, _enc, cb) {
+      try {
+        take(record, info.lines, this);
+      } catch (e) {
+        return cb(e as Error);
       }
       if (Date.now() - lastProgress > PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
@@ -158,51 +191,103 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
       }
       cb();
     },
+    flush(cb) {
+      cb(null, pending.rows ? pending.take() : undefined);
+    },
   });
 
   const client: pg.PoolClient = await pool().connect();
+  let inserted = 0;
+  let unchanged = 0;
+  let loading: Promise<void> = Promise.resolve();
+
+  /**
+   * Lands one chunk. Duplicates within it are set aside first (the earliest line stands); the rest go
+   * straight into pensioners, and the unique index on id_hmac turns away the ID numbers already
+   * there, which are then worded: a repeat of an earlier line of this file (import_seen remembers
+   * every line that stood), an unchanged pensioner, or a pensioner with different details. Looking
+   * each row up on the roll beforehand would cost as much as the insert, and more as the roll grows.
+   */
+  async function loadChunk(chunk: Buffer[]): Promise<void> {
+    const copy = client.query(copyFrom(`copy import_rows from stdin`));
+    await pipeline(Readable.from(chunk), copy);
+
+    const dups = await client.query<{ line: number; first: number }>(`
+      with ranked as (select line, min(line) over (partition by id_hmac) as first from import_rows)
+      delete from import_rows t using ranked r where t.line = r.line and r.line <> r.first
+      returning t.line, r.first`);
+    await client.query(`insert into import_seen select id_hmac, line from import_rows`);
+
+    // import_rows is in line order and its IDs rise with the line, so no sort is needed: each new
+    // row lands on the primary key's last page.
+    const ins = await client.query(`
+      insert into pensioners (id, id_hmac, id_cipher, id_key_version, id_prefix, id_suffix, name, sex, birth_date,
+        region_code, address, phone, scheme, monthly_pension_fen, payment_status, enrolled_on, import_id, updated_at)
+      select id, id_hmac, id_cipher, id_key_version, id_prefix, id_suffix, name, sex, birth_date,
+        region_code, address, phone, scheme, monthly_pension_fen, payment_status, enrolled_on, $1, now()
+      from import_rows
+      on conflict (id_hmac) do nothing`, [importId]);
+    inserted += ins.rowCount ?? 0;
+
+    // A line that repeats one of an earlier chunk: it, and its repeats in this chunk, cite that line.
+    const repeatOf = new Map<number, number>();
+    if (copy.rowCount - dups.rows.length > (ins.rowCount ?? 0)) {
+      // Turned away: rows whose ID number is on the roll under another pensioner. Both lookups are
+      // index probes per row turned away (LIMIT 1 keeps the planner from joining the whole roll),
+      // so even re-importing a whole province stays linear; import_seen gets its index only now,
+      // so imports of new pensioners never pay for it.
+      await client.query(`create index if not exists import_seen_hmac on import_seen (id_hmac, line)`);
+      const clash = await client.query<{ line: number; first: number | null; same: boolean }>(`
+        select t.line,
+          (select min(s.line) from import_seen s where s.id_hmac = t.id_hmac and s.line < t.line) as first,
+          (p.name, p.sex, p.birth_date, p.region_code, p.address, p.phone, p.scheme,
+          p.monthly_pension_fen, p.payment_status, p.enrolled_on) is not distinct from
+          (t.name, t.sex, t.birth_date, t.region_code, t.address, t.phone, t.scheme,
+          t.monthly_pension_fen, t.payment_status, t.enrolled_on) as same
+        from import_rows t
+        cross join lateral (select * from pensioners p where p.id_hmac = t.id_hmac limit 1) p
+        where p.id <> t.id`);
+      for (const c of clash.rows) {
+        if (c.first !== null) repeatOf.set(c.line, c.first);
+        else if (c.same) unchanged++;
+        else reject(c.line, [{ field: "national_id", reason: vmsg("rollDifferent") }]);
+      }
+    }
+    for (const [line, first] of repeatOf) reject(line, [{ field: "national_id", reason: vmsg("duplicateLine", { line: first }) }]);
+    for (const d of dups.rows) {
+      reject(d.line, [{ field: "national_id", reason: vmsg("duplicateLine", { line: repeatOf.get(d.first) ?? d.first }) }]);
+    }
+    await client.query(`truncate import_rows`);
+  }
+
+  // Postgres lands chunk k while this process parses, validates and encrypts chunk k+1: the two
+  // halves of the work use the two CPUs at once instead of one after the other.
+  const loader = new Writable({
+    objectMode: true,
+    highWaterMark: 1,
+    write(chunk: Buffer[], _enc, cb) {
+      loading = loadChunk(chunk);
+      loading.then(() => cb(), cb);
+    },
+  });
+
   try {
     await client.query("begin");
     await client.query(`create temp table import_rows (
       line int, id uuid, id_hmac bytea, id_cipher bytea, id_key_version int, id_prefix char(4), id_suffix char(4),
       name text, sex "Sex", birth_date date, region_code text, address text, phone text, scheme text,
       monthly_pension_fen bigint, payment_status "PaymentStatus", enrolled_on date) on commit drop`);
-    const copy = client.query(copyFrom(`copy import_rows from stdin`));
-    await pipeline(body, meter, decode, parser, toCopy, copy);
+    await client.query(`create temp table import_seen (id_hmac bytea, line int) on commit drop`);
+    // The request body is piped, not put in the pipeline: a failed pipeline would destroy it and
+    // cancel the request stream under Next.js ("ReadableStream is already closed"). Its own errors
+    // (a dropped connection) still fail the import.
+    body.on("error", (e) => meter.destroy(e));
+    body.pipe(meter);
+    await pipeline(meter, decode, parser, toChunks, loader);
     await pendingFlush;
     await flushRejections(importId, rejections);
     rejections = [];
 
-    // Later lines repeating an ID already seen in the file are rejected; the first one stands.
-    const dups = await client.query<{ line: number; first: number }>(`
-      with ranked as (select line, id_hmac, min(line) over (partition by id_hmac) as first from import_rows)
-      delete from import_rows t using ranked r where t.line = r.line and r.line <> r.first
-      returning t.line, r.first`);
-    for (const d of dups.rows) reject(d.line, [{ field: "national_id", reason: `duplicates the ID number on line ${d.first}` }]);
-
-    // Rows already on the roll: identical ones are unchanged; different ones must be edited, not re-imported.
-    const clash = await client.query<{ line: number; same: boolean }>(`
-      delete from import_rows t using pensioners p where p.id_hmac = t.id_hmac
-      returning t.line, (p.name, p.sex, p.birth_date, p.region_code, p.address, p.phone, p.scheme,
-        p.monthly_pension_fen, p.payment_status, p.enrolled_on) is not distinct from
-        (t.name, t.sex, t.birth_date, t.region_code, t.address, t.phone, t.scheme,
-        t.monthly_pension_fen, t.payment_status, t.enrolled_on) as same`);
-    let unchanged = 0;
-    for (const c of clash.rows) {
-      if (c.same) unchanged++;
-      else reject(c.line, [{ field: "national_id", reason: "is already on the roll with different details; edit that pensioner instead" }]);
-    }
-    await pendingFlush;
-    await flushRejections(importId, rejections);
-
-    const ins = await client.query(`
-      insert into pensioners (id, id_hmac, id_cipher, id_key_version, id_prefix, id_suffix, name, sex, birth_date,
-        region_code, address, phone, scheme, monthly_pension_fen, payment_status, enrolled_on, import_id, updated_at)
-      select id, id_hmac, id_cipher, id_key_version, id_prefix, id_suffix, name, sex, birth_date,
-        region_code, address, phone, scheme, monthly_pension_fen, payment_status, enrolled_on, $1, now()
-      from import_rows order by id
-      on conflict (id_hmac) do nothing`, [importId]);
-    const inserted = ins.rowCount ?? 0;
     const summary = { rowsRead, rowsInserted: inserted, rowsUnchanged: unchanged, rowsRejected: rejected };
     await client.query(
       `update roll_imports set status = 'completed', bytes_read = $2, file_sha256 = $3, rows_read = $4, rows_inserted = $5,
@@ -217,6 +302,10 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
     await client.query("commit");
     return { id: importId, status: "completed", ...summary, error: null };
   } catch (e) {
+    // Read the rest of the upload and drop it, so the client gets its answer rather than a reset.
+    body.unpipe(meter);
+    if (!body.destroyed) body.resume();
+    await loading.catch(() => {}); // a chunk still loading keeps the connection busy
     await client.query("rollback").catch(() => {});
     await pendingFlush.catch(() => {});
     await flushRejections(importId, rejections).catch(() => {});
