@@ -8,6 +8,11 @@ describe("ID number encryption", () => {
     expect(Buffer.from(a.cipher).equals(Buffer.from(b.cipher))).toBe(false);
     expect(decryptPii(a.cipher, a.keyVersion)).toBe("11010519491231002X");
   });
+  it("never repeats a nonce, across pool refills", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 10_000; i++) seen.add(Buffer.from(encryptPii("x").cipher.subarray(0, 12)).toString("hex"));
+    expect(seen.size).toBe(10_000);
+  });
   it("detects tampering", () => {
     const a = encryptPii("11010519491231002X");
     a.cipher[14]! ^= 1;
