@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
 import { childEnv, env } from "../lib/env.js";
-import { freePort, startEmbeddedPostgres, type TDatabase } from "../lib/db/embedded";
+import { freePort, portFree, startEmbeddedPostgres, type TDatabase } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
 
 const require = createRequire(import.meta.url);
@@ -106,15 +106,6 @@ async function main() {
   say(`db:     ${db.embedded ? `embedded PostgreSQL, data in ${path.join(env.DATA_DIR, "postgres")}` : "DATABASE_URL"}`);
   if (db.embedded) say("sign in: officer / supervisor / admin (officer-zunyi too), password demo-pass-2026");
   say("Ctrl-C stops everything");
-}
-
-async function portFree(port: number): Promise<boolean> {
-  const net = await import("node:net");
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
 }
 
 main().catch(async (e) => {

@@ -22,6 +22,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+  });
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -1,7 +1,7 @@
 import "server-only";
 import { pool } from "../../db/client";
 import type { TActor } from "../actor";
-import { scopePatterns } from "../regions/scope";
+import { overlapsScope, scopePatterns } from "../regions/scope";
 import { allRegions } from "../regions/region-names";
 
 export type TStatusCounts = { active: number; suspended: number; terminated: number; total: number };
@@ -25,7 +25,7 @@ export async function countPensionersByRegion(actor: TActor): Promise<{ total: T
     total.total += Number(r.n);
     byCode.set(r.region, c);
   }
-  const cities = regions.filter((r) => r.level === "city" && actor.regions.some((s) => r.code.startsWith(s) || s.startsWith(r.code)));
+  const cities = regions.filter((r) => r.level === "city" && overlapsScope(r.code, actor.regions));
   return {
     total,
     regions: cities.map((r) => ({ code: r.code, name: r.name, nameEn: r.nameEn, counts: byCode.get(r.code) ?? { active: 0, suspended: 0, terminated: 0, total: 0 } })),

@@ -99,6 +99,16 @@ describe("roll CSV import", () => {
     expect(last?.status).toBe("failed");
   });
 
+  it("lets only one upload run an import, and none after it finished", async () => {
+    const { id } = await startRollImport(officer.actor, { fileName: "roll.csv", size: 1 });
+    const csv = ROLL_CSV_HEADER + (await row("520102")) + (await row("520102"));
+    const both = await Promise.allSettled([importRoll(officer.actor, id, Readable.from([csv])), importRoll(officer.actor, id, Readable.from([csv]))]);
+    expect(both.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(both.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "CONFLICT" } });
+    expect((await prisma().rollImport.findUnique({ where: { id } }))).toMatchObject({ status: "completed", rowsInserted: 2 });
+    await expect(importRoll(officer.actor, id, Readable.from([csv]))).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
   it("refuses an oversized file before reading it", async () => {
     await expect(startRollImport(officer.actor, { fileName: "huge.csv", size: 2 * 1024 ** 3 })).rejects.toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
   });

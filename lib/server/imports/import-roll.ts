@@ -97,8 +97,6 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
   const row = imp.rows[0];
   if (!row || row.user_id !== actor.userId) throw AppError.notFound("Import");
   if (row.status !== "running") throw new AppError("CONFLICT", "This import has already finished");
-  const claimed = await pool().query(`update roll_imports set bytes_read = 0 where id = $1 and bytes_read = 0 and rows_read = 0 returning id`, [importId]);
-  if (!claimed.rowCount) throw new AppError("CONFLICT", "This import's file is already being uploaded");
 
   const counties = await countyCodes();
   const sha = createHash("sha256");
@@ -271,8 +269,19 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
     },
   });
 
+  // One upload per import: the transaction holds an advisory lock on the import, and the status is
+  // read again under it. A losing upload leaves before the catch below, which would mark the import failed.
+  await client.query("begin");
+  const lock = await client.query<{ ok: boolean; status: string }>(
+    `select pg_try_advisory_xact_lock(hashtext('roll_import'), hashtext($1::text)) as ok, (select status from roll_imports where id = $1::uuid) as status`,
+    [importId],
+  );
+  if (!lock.rows[0]?.ok || lock.rows[0].status !== "running") {
+    await client.query("rollback");
+    client.release();
+    throw new AppError("CONFLICT", "This import's file is already being uploaded, or the import has finished");
+  }
   try {
-    await client.query("begin");
     await client.query(`create temp table import_rows (
       line int, id uuid, id_hmac bytea, id_cipher bytea, id_key_version int, id_prefix char(4), id_suffix char(4),
       name text, sex "Sex", birth_date date, region_code text, address text, phone text, scheme text,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inScope, narrowScope, scopePatterns } from "./scope";
+import { inScope, narrowScope, overlapsScope, scopePatterns } from "./scope";
 
 describe("region scoping", () => {
   it("lets a province scope cover its cities and counties", () => {
@@ -10,6 +10,11 @@ describe("region scoping", () => {
   it("keeps a city officer out of a neighbouring city", () => {
     expect(inScope("520102", ["5201"])).toBe(true);
     expect(inScope("520302", ["5201"])).toBe(false);
+  });
+  it("shows a county officer her city and province as ancestors, not her neighbours", () => {
+    expect(overlapsScope("5201", ["520102"])).toBe(true);
+    expect(overlapsScope("52", ["520102"])).toBe(true);
+    expect(overlapsScope("5203", ["520102"])).toBe(false);
   });
   it("denies everything to an empty scope", () => {
     expect(inScope("520102", [])).toBe(false);

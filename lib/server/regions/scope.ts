@@ -6,6 +6,11 @@ export function inScope(regionCode: string, scopes: readonly string[]): boolean 
   return scopes.some((s) => regionCode.startsWith(s));
 }
 
+/** A region inside the scope, or one of its ancestors (a city of a county-scoped officer): what menus and tallies show. */
+export function overlapsScope(regionCode: string, scopes: readonly string[]): boolean {
+  return scopes.some((s) => regionCode.startsWith(s) || s.startsWith(regionCode));
+}
+
 /** SQL patterns for `region_code LIKE ANY($n)`. */
 export function scopePatterns(scopes: readonly string[]): string[] {
   return scopes.map((s) => `${s.replace(/[%_\\]/g, "")}%`);
