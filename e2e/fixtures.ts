@@ -8,6 +8,7 @@ import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { env } from "../lib/env.js";
 import { systemActor } from "../lib/server/actor";
 import { createPensioner } from "../lib/server/pensioners/create-pensioner";
+import { piiHmac } from "../lib/server/pensioners/pii-crypto";
 
 // Joins the embedded PostgreSQL that `npm start` (Playwright's webServer) runs on the same DATA_DIR.
 let ready: Promise<void> | null = null;
@@ -20,7 +21,11 @@ export type TTestUser = { id: string; username: string; password: string; role: 
 
 type TFixtures = {
   users: { create: (role: TRole, regions?: string[]) => Promise<TTestUser> };
-  pensioners: { create: (county: string, over?: Record<string, unknown>) => Promise<{ id: string; nationalId: string; name: string }> };
+  pensioners: {
+    create: (county: string, over?: Record<string, unknown>) => Promise<{ id: string; nationalId: string; name: string }>;
+    /** A valid ID number in the county that is not on the roll, with its birth date. */
+    freshId: (county: string) => Promise<{ nationalId: string; birth: string }>;
+  };
 };
 
 /** Per-test data (cal.com fixtures): users and pensioners made in the real database, removed afterwards. */
@@ -44,7 +49,15 @@ export const test = base.extend<TFixtures>({
   },
   pensioners: async ({}, use) => {
     await db();
+    async function freshId(county: string) {
+      for (;;) {
+        const birth = new Date(Date.UTC(1935, 0, 1) + randomInt(12_000) * 86_400_000).toISOString().slice(0, 10);
+        const nationalId = demoNationalId(county, birth, randomInt(500), "female");
+        if (!(await prisma().pensioner.findUnique({ where: { idHmac: piiHmac(nationalId) }, select: { id: true } }))) return { nationalId, birth };
+      }
+    }
     await use({
+      freshId,
       async create(county, over = {}) {
         for (;;) {
           const birth = new Date(Date.UTC(1935, 0, 1) + randomInt(12_000) * 86_400_000).toISOString().slice(0, 10);

@@ -3,7 +3,6 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useState } from "react";
 import type { TPensionerView } from "@/lib/domain/pensioner";
 import { api } from "@/lib/query-client";
 import { rollQueryKey } from "@/lib/query-keys";
@@ -20,8 +19,6 @@ export function RollTable({ regions, canWrite, locale }: { regions: TRegion[]; c
   const region = params.get("region") ?? "";
   const status = params.get("status") ?? "";
   const page = Number(params.get("page") ?? "1") || 1;
-  const [draft, setDraft] = useState(q);
-  useEffect(() => setDraft(q), [q]);
 
   const search = new URLSearchParams({ ...(q && { q }), ...(region && { region }), ...(status && { status }), page: String(page) });
   const { data, isFetching, error } = useQuery({
@@ -48,17 +45,21 @@ export function RollTable({ regions, canWrite, locale }: { regions: TRegion[]; c
           </>
         )}
       </div>
+      {/* A real GET form with an uncontrolled input: what is typed before hydration survives it,
+          and a search submitted before then still works as a plain page load. */}
       <form
         role="search"
+        action="/roll"
+        method="get"
         className="mb-4 flex flex-wrap items-end gap-3 rounded bg-white p-3 shadow-sm"
         onSubmit={(e) => {
           e.preventDefault();
-          go({ q: draft.trim(), page: "1" });
+          go({ q: String(new FormData(e.currentTarget).get("q") ?? "").trim(), page: "1" });
         }}
       >
         <label className="flex min-w-64 flex-1 flex-col text-sm">
           {t("roll.search")}
-          <input name="q" value={draft} onChange={(e) => setDraft(e.target.value)} placeholder={t("roll.searchPlaceholder")} className="rounded border border-slate-400 px-3 py-2 text-base" />
+          <input key={q} name="q" defaultValue={q} placeholder={t("roll.searchPlaceholder")} className="rounded border border-slate-400 px-3 py-2 text-base" />
         </label>
         <label className="flex flex-col text-sm">
           {t("roll.region")}
