@@ -4,7 +4,7 @@
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { ZodError } from "zod";
-import { assess, ZAssessInput } from "../lib/bdmi/survival-model";
+import { assess, stateOf, ZAssessInput } from "../lib/bdmi/survival-model";
 
 function describe(err: unknown): string {
   if (err instanceof ZodError) {
@@ -31,17 +31,7 @@ async function main(): Promise<void> {
       const input = ZAssessInput.parse(JSON.parse(line));
       const r = assess(input.previous, input.period, input.evidence);
       // Key order is part of the contract.
-      out = JSON.stringify({
-        pensionerId: input.pensionerId,
-        period: r.period,
-        status: r.status,
-        basis: r.basis,
-        S: r.S,
-        T: r.T,
-        deathAt: r.deathAt,
-        affirmedAt: r.affirmedAt,
-        modelVersion: r.modelVersion,
-      });
+      out = JSON.stringify({ pensionerId: input.pensionerId, ...stateOf(r), modelVersion: r.modelVersion });
     } catch (err) {
       failed = true;
       out = JSON.stringify({ line: lineNo, error: describe(err) });

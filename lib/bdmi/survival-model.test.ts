@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   assess,
   MODEL_V1,
+  stateOf,
   type TEvidence,
   type TSurvivalState,
   ZAssessInput,
@@ -24,15 +25,6 @@ const state = (over: Partial<TSurvivalState> = {}): TSurvivalState => ({
   affirmedAt: null,
   ...over,
 });
-const pick = (r: TSurvivalState) => ({
-  period: r.period,
-  status: r.status,
-  basis: r.basis,
-  S: r.S,
-  T: r.T,
-  deathAt: r.deathAt,
-  affirmedAt: r.affirmedAt,
-});
 const deadByRecord = state({
   status: "deceased",
   basis: "death",
@@ -51,7 +43,7 @@ describe("parameters", () => {
   });
 
   it("a first assessment starts from S = 0, T = 9, timestamps null", () => {
-    expect(pick(assess(null, "2026-11", []))).toEqual({
+    expect(stateOf(assess(null, "2026-11", []))).toEqual({
       period: "2026-11",
       status: "alive",
       basis: "score",
@@ -96,7 +88,7 @@ describe("periods and inputs", () => {
   it("the chronic-disease record is known but changes nothing", () => {
     const r = assess(null, "2026-11", [ev("05/03", 1, "2026-11-02T00:00:00Z")]);
     expect(r.ignoredUnknown).toBe(0);
-    expect(pick(r)).toEqual(pick(assess(null, "2026-11", [])));
+    expect(stateOf(r)).toEqual(stateOf(assess(null, "2026-11", [])));
   });
 
   it("compares timestamps as instants and outputs UTC with milliseconds", () => {
@@ -129,7 +121,7 @@ describe("step 0: idempotency", () => {
   it("returns the previous state unchanged for the same period, whatever the evidence", () => {
     const prev = state({ period: "2026-11" });
     const r = assess(prev, "2026-11", [ev("03/01", 1, "2026-11-02T00:00:00Z")]);
-    expect(pick(r)).toEqual(prev);
+    expect(stateOf(r)).toEqual(prev);
     expect(r.modelVersion).toBe("1");
   });
 
@@ -142,12 +134,12 @@ describe("step 0: idempotency", () => {
 describe("step 1: manual intervention", () => {
   it("manual 1 sets deceased/manual with deathAt", () => {
     const r = assess(state(), "2026-11", [ev("01/03", 1, "2026-11-02T00:00:00Z"), ev("10/01", 1, "2026-11-03T00:00:00Z")]);
-    expect(pick(r)).toMatchObject({ status: "deceased", basis: "manual", S: 0, T: 0, deathAt: "2026-11-02T00:00:00.000Z" });
+    expect(stateOf(r)).toMatchObject({ status: "deceased", basis: "manual", S: 0, T: 0, deathAt: "2026-11-02T00:00:00.000Z" });
   });
 
   it("manual 0 sets alive/manual, T = 12, and affirms", () => {
     const r = assess(state(), "2026-11", [ev("01/03", 0, "2026-11-02T00:00:00Z"), ev("03/01", 1, "2026-11-03T00:00:00Z")]);
-    expect(pick(r)).toMatchObject({ status: "alive", basis: "manual", S: 0, T: 12, deathAt: null });
+    expect(stateOf(r)).toMatchObject({ status: "alive", basis: "manual", S: 0, T: 12, deathAt: null });
     expect(r.affirmedAt).toBe("2026-11-02T00:00:00.000Z");
   });
 
@@ -166,7 +158,7 @@ describe("step 1: manual intervention", () => {
 
   it("manual 0 after a manual death revives", () => {
     const r = assess(deadByHand, "2026-11", [ev("01/03", 0, "2026-11-02T00:00:00Z")]);
-    expect(pick(r)).toMatchObject({ status: "alive", basis: "manual", T: 12, deathAt: null });
+    expect(stateOf(r)).toMatchObject({ status: "alive", basis: "manual", T: 12, deathAt: null });
   });
 
   it("a manual 9 is ignored", () => {
@@ -187,7 +179,7 @@ describe("step 2: sticky manual death", () => {
       ev("01/01", 1, "2026-11-03T00:00:00Z"),
       ev("03/01", 1, "2026-11-04T00:00:00Z"),
     ]);
-    expect(pick(r)).toEqual({ ...deadByHand, period: "2026-11", deathAt: "2026-10-05T00:00:00.000Z" });
+    expect(stateOf(r)).toEqual({ ...deadByHand, period: "2026-11", deathAt: "2026-10-05T00:00:00.000Z" });
   });
 });
 
@@ -217,18 +209,18 @@ describe("step 3: affirmation", () => {
 describe("step 4: previously deceased by a death record", () => {
   it("carries over when nothing affirms life after the death", () => {
     const r = assess(deadByRecord, "2026-11", [ev("10/01", 1, "2026-11-02T00:00:00Z")]);
-    expect(pick(r)).toEqual({ ...deadByRecord, period: "2026-11" });
+    expect(stateOf(r)).toEqual({ ...deadByRecord, period: "2026-11" });
   });
 
   it("carries over when the affirmation predates the death", () => {
     const r = assess(deadByRecord, "2026-11", [ev("01/01", 1, "2026-10-04T00:00:00Z")]);
-    expect(pick(r)).toMatchObject({ status: "deceased", basis: "death", deathAt: "2026-10-05T00:00:00.000Z" });
+    expect(stateOf(r)).toMatchObject({ status: "deceased", basis: "death", deathAt: "2026-10-05T00:00:00.000Z" });
     expect(r.affirmedAt).toBe("2026-10-04T00:00:00.000Z");
   });
 
   it("revives on an affirmation after the death and goes on", () => {
     const r = assess(deadByRecord, "2026-11", [ev("01/01", 1, "2026-11-02T00:00:00Z")]);
-    expect(pick(r)).toMatchObject({ status: "alive", basis: "check", S: 0, T: 12, deathAt: null });
+    expect(stateOf(r)).toMatchObject({ status: "alive", basis: "check", S: 0, T: 12, deathAt: null });
   });
 
   it("a revived pensioner can die again on a newer death record", () => {
@@ -236,7 +228,7 @@ describe("step 4: previously deceased by a death record", () => {
       ev("01/01", 1, "2026-11-02T00:00:00Z"),
       ev("04/02", 1, "2026-11-09T00:00:00Z"),
     ]);
-    expect(pick(r)).toMatchObject({ status: "deceased", basis: "death", deathAt: "2026-11-09T00:00:00.000Z" });
+    expect(stateOf(r)).toMatchObject({ status: "deceased", basis: "death", deathAt: "2026-11-09T00:00:00.000Z" });
   });
 });
 
@@ -244,7 +236,7 @@ describe("step 5: death evidence", () => {
   for (const code of MODEL_V1.deathItems) {
     it(`${code} kills when nothing was affirmed`, () => {
       const r = assess(state(), "2026-11", [ev(code, 1, "2026-11-02T00:00:00Z"), ev("10/01", 1, "2026-11-03T00:00:00Z")]);
-      expect(pick(r)).toMatchObject({ status: "deceased", basis: "death", S: 0, T: 0, deathAt: "2026-11-02T00:00:00.000Z" });
+      expect(stateOf(r)).toMatchObject({ status: "deceased", basis: "death", S: 0, T: 0, deathAt: "2026-11-02T00:00:00.000Z" });
     });
   }
 
@@ -261,7 +253,7 @@ describe("step 5: death evidence", () => {
 
   it("a death at the same instant as the affirmation is ignored", () => {
     const r = assess(null, "2026-11", [ev("01/01", 1, "2026-11-02T00:00:00Z"), ev("03/01", 1, "2026-11-02T00:00:00Z")]);
-    expect(pick(r)).toMatchObject({ status: "alive", basis: "check" });
+    expect(stateOf(r)).toMatchObject({ status: "alive", basis: "check" });
   });
 
   it("a death after an affirmation kills", () => {
@@ -269,7 +261,7 @@ describe("step 5: death evidence", () => {
       ev("01/01", 1, "2026-11-01T00:00:00Z"),
       ev("03/01", 1, "2026-11-02T00:00:00Z"),
     ]);
-    expect(pick(r)).toMatchObject({ status: "deceased", basis: "death", deathAt: "2026-11-02T00:00:00.000Z" });
+    expect(stateOf(r)).toMatchObject({ status: "deceased", basis: "death", deathAt: "2026-11-02T00:00:00.000Z" });
     expect(r.affirmedAt).toBe("2026-11-01T00:00:00.000Z");
   });
 });
@@ -282,7 +274,7 @@ describe("step 6: sentence", () => {
         ev("01/01", 1, "2026-11-03T00:00:00Z"),
         ev("10/01", 1, "2026-11-03T00:00:00Z"),
       ]);
-      expect(pick(r)).toMatchObject({ status: "sentenced", basis: "sentence", S: 0, T: 0, deathAt: null });
+      expect(stateOf(r)).toMatchObject({ status: "sentenced", basis: "sentence", S: 0, T: 0, deathAt: null });
     });
   }
 });
@@ -290,12 +282,12 @@ describe("step 6: sentence", () => {
 describe("step 7: check", () => {
   it("a passed check: alive/check, T = 12", () => {
     const r = assess(state({ S: 50 }), "2026-11", [ev("01/01", 1, "2026-11-02T00:00:00Z")]);
-    expect(pick(r)).toMatchObject({ status: "alive", basis: "check", S: 0, T: 12 });
+    expect(stateOf(r)).toMatchObject({ status: "alive", basis: "check", S: 0, T: 12 });
   });
 
   it("a failed check: suspected/lapsed even with strong evidence", () => {
     const r = assess(state(), "2026-11", [ev("01/01", 0, "2026-11-02T00:00:00Z"), ev("10/01", 1, "2026-11-03T00:00:00Z")]);
-    expect(pick(r)).toMatchObject({ status: "suspected", basis: "lapsed", S: 0, T: 0 });
+    expect(stateOf(r)).toMatchObject({ status: "suspected", basis: "lapsed", S: 0, T: 0 });
   });
 
   it("the newest check decides", () => {
@@ -312,20 +304,20 @@ describe("step 8: strong evidence", () => {
   for (const code of MODEL_V1.strongItems) {
     it(`${code} is strong`, () => {
       const r = assess(state({ S: 40, T: 1 }), "2026-11", [ev(code, 1, "2026-11-02T00:00:00Z")]);
-      expect(pick(r)).toMatchObject({ status: "alive", basis: "strong", S: 0, T: 12 });
+      expect(stateOf(r)).toMatchObject({ status: "alive", basis: "strong", S: 0, T: 12 });
     });
   }
 
   it("revives a suspected pensioner", () => {
     const r = assess(state({ status: "suspected", basis: "lapsed", S: 0, T: 0 }), "2026-11", [ev("07/01", 1, "2026-11-02T00:00:00Z")]);
-    expect(pick(r)).toMatchObject({ status: "alive", basis: "strong", T: 12 });
+    expect(stateOf(r)).toMatchObject({ status: "alive", basis: "strong", T: 12 });
   });
 });
 
 describe("step 9: accumulation", () => {
   it("adds the weights of weak items", () => {
     const r = assess(state({ S: 10, T: 6 }), "2026-11", [ev("02/03", 1, "2026-11-02T00:00:00Z"), ev("09/02", 1, "2026-11-02T00:00:00Z")]);
-    expect(pick(r)).toMatchObject({ status: "alive", basis: "score", S: 14, T: 5 });
+    expect(stateOf(r)).toMatchObject({ status: "alive", basis: "score", S: 14, T: 5 });
   });
 
   it("counts each weak item once a period", () => {
@@ -347,20 +339,20 @@ describe("step 9: accumulation", () => {
   it("T decrements each month and lapses to suspected at 0", () => {
     expect(assess(state({ T: 2 }), "2026-11", []).T).toBe(1);
     const r = assess(state({ T: 1, S: 30 }), "2026-11", [ev("02/02", 1, "2026-11-02T00:00:00Z")]);
-    expect(pick(r)).toMatchObject({ status: "suspected", basis: "lapsed", S: 0, T: 0 });
+    expect(stateOf(r)).toMatchObject({ status: "suspected", basis: "lapsed", S: 0, T: 0 });
     const stays = assess(state({ status: "suspected", basis: "lapsed", S: 0, T: 0 }), "2026-11", []);
-    expect(pick(stays)).toMatchObject({ status: "suspected", basis: "lapsed", S: 0, T: 0 });
+    expect(stateOf(stays)).toMatchObject({ status: "suspected", basis: "lapsed", S: 0, T: 0 });
   });
 
   it("S reaching 100 becomes strong, even on the month T would lapse", () => {
     const r = assess(state({ S: 95, T: 1 }), "2026-11", [ev("02/02", 1, "2026-11-02T00:00:00Z")]);
-    expect(pick(r)).toMatchObject({ status: "alive", basis: "strong", S: 0, T: 12 });
+    expect(stateOf(r)).toMatchObject({ status: "alive", basis: "strong", S: 0, T: 12 });
     expect(assess(state({ S: 94, T: 5 }), "2026-11", [ev("02/02", 1, "2026-11-02T00:00:00Z")]).S).toBe(99);
   });
 
   it("a sentenced pensioner with no new evidence lapses the next month", () => {
     const r = assess(state({ status: "sentenced", basis: "sentence", S: 0, T: 0 }), "2026-11", []);
-    expect(pick(r)).toMatchObject({ status: "suspected", basis: "lapsed" });
+    expect(stateOf(r)).toMatchObject({ status: "suspected", basis: "lapsed" });
   });
 });
 
@@ -399,7 +391,7 @@ describe("properties", () => {
   it("is idempotent for the same period", () => {
     fc.assert(
       fc.property(arbHistory, arbMonth, (months, late) => {
-        for (const r of run(months)) expect(pick(assess(r, r.period, late))).toEqual(pick(r));
+        for (const r of run(months)) expect(stateOf(assess(r, r.period, late))).toEqual(stateOf(r));
       }),
     );
   });
@@ -413,7 +405,7 @@ describe("properties", () => {
           expect(r.T).toBeLessThanOrEqual(12);
           expect(r.deathAt !== null).toBe(r.status === "deceased");
           // Every result is a valid previous state for the next month.
-          expect(ZSurvivalState.safeParse(pick(r)).success).toBe(true);
+          expect(ZSurvivalState.safeParse(stateOf(r)).success).toBe(true);
         }
       }),
     );
@@ -429,7 +421,7 @@ describe("properties", () => {
           if (prev.status !== "deceased" || prev.basis !== "manual") continue;
           const manual = (months[i] ?? []).filter((e) => e.source === "01" && e.item === "03" && e.result !== 9);
           if (manual.length === 0) {
-            expect(pick(r)).toEqual({ ...pick(prev), period: r.period });
+            expect(stateOf(r)).toEqual({ ...stateOf(prev), period: r.period });
           } else {
             const newestMs = Math.max(...manual.map((e) => Date.parse(e.at)));
             const newestAlive = manual.every((e) => Date.parse(e.at) < newestMs || e.result === 0);

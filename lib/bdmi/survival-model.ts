@@ -116,6 +116,11 @@ function laterOf(a: number | null, b: number | null): number | null {
   return Math.max(a, b);
 }
 
+/** The state part of a result: what the next month's assessment takes as `previous`. */
+export function stateOf(r: TSurvivalResult): TSurvivalState {
+  return { period: r.period, status: r.status, basis: r.basis, S: r.S, T: r.T, deathAt: r.deathAt, affirmedAt: r.affirmedAt };
+}
+
 /**
  * The newest item; on equal instants the one whose result does NOT affirm life wins
  * (manual 1 over 0, check 0 over 1), because wrongly continuing a payment is the costlier mistake
