@@ -1,14 +1,13 @@
-import { randomInt, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { hash } from "@node-rs/argon2";
 import { test as base, expect, type Page } from "@playwright/test";
 import type { TRole } from "../lib/auth/permissions";
 import { prisma, useDatabaseUrl } from "../lib/db/client";
-import { demoNationalId } from "../lib/db/demo-roll";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { env } from "../lib/env.js";
 import { systemActor } from "../lib/server/actor";
 import { createPensioner } from "../lib/server/pensioners/create-pensioner";
-import { piiHmac } from "../lib/server/pensioners/pii-crypto";
+import { uniqueNationalId } from "../test/fixtures";
 
 // Joins the embedded PostgreSQL that `npm start` (Playwright's webServer) runs on the same DATA_DIR.
 let ready: Promise<void> | null = null;
@@ -49,29 +48,22 @@ export const test = base.extend<TFixtures>({
   },
   pensioners: async ({}, use) => {
     await db();
-    async function freshId(county: string) {
-      for (;;) {
-        const birth = new Date(Date.UTC(1935, 0, 1) + randomInt(12_000) * 86_400_000).toISOString().slice(0, 10);
-        const nationalId = demoNationalId(county, birth, randomInt(500), "female");
-        if (!(await prisma().pensioner.findUnique({ where: { idHmac: piiHmac(nationalId) }, select: { id: true } }))) return { nationalId, birth };
-      }
-    }
+    const freshId = async (county: string) => {
+      const { id, birth } = await uniqueNationalId(county, "female");
+      return { nationalId: id, birth };
+    };
     await use({
       freshId,
       async create(county, over = {}) {
-        for (;;) {
-          const birth = new Date(Date.UTC(1935, 0, 1) + randomInt(12_000) * 86_400_000).toISOString().slice(0, 10);
-          const nationalId = demoNationalId(county, birth, randomInt(500), "female");
-          const name = (over.name as string) ?? `测试${randomUUID().slice(0, 4)}`;
-          const actor = { ...systemActor(), role: "admin" as const, regions: ["52"] };
-          const p = await createPensioner(
-            actor,
-            { nationalId, name, sex: "female", birthDate: birth, regionCode: county, address: "测试地址 1 号", phone: "13800000000", scheme: "enterprise", monthlyPensionFen: 250000, paymentStatus: "active", enrolledOn: "2010-01-01", ...over },
-            "zh-CN",
-          ).catch((e) => (e?.code === "CONFLICT" ? null : Promise.reject(e)));
-          if (!p) continue;
-          return { id: p.id, nationalId, name };
-        }
+        const { nationalId, birth } = await freshId(county);
+        const name = (over.name as string) ?? `测试${randomUUID().slice(0, 4)}`;
+        const actor = { ...systemActor(), role: "admin" as const, regions: ["52"] };
+        const p = await createPensioner(
+          actor,
+          { nationalId, name, sex: "female", birthDate: birth, regionCode: county, address: "测试地址 1 号", phone: "13800000000", scheme: "enterprise", monthlyPensionFen: 250000, paymentStatus: "active", enrolledOn: "2010-01-01", ...over },
+          "zh-CN",
+        );
+        return { id: p.id, nationalId, name };
       },
     });
     // Pensioners stay: their audit events are append-only history, and no test counts the roll.
