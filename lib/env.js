@@ -1,6 +1,6 @@
 // The one module that reads process.env (conventions: create-t3-app's env.js). Plain ESM so that
 // next.config.mjs can import it and a bad environment fails the build and the start.
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -12,18 +12,50 @@ const dataDir = path.resolve(/*turbopackIgnore: true*/ process.env.DATA_DIR ?? "
  * git-ignored data folder, so a fresh clone runs with no configuration. With DATABASE_URL set,
  * every secret must come from the real environment.
  */
+function ed25519Pair() {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  return {
+    priv: privateKey.export({ type: "pkcs8", format: "der" }).toString("base64"),
+    pub: publicKey.export({ type: "spki", format: "der" }).toString("base64"),
+  };
+}
+
+function generateSecrets() {
+  const agency = ed25519Pair();
+  const service = ed25519Pair();
+  return {
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+    PII_KEYS: `1:${randomBytes(32).toString("base64")}`,
+    PII_HMAC_KEY: randomBytes(32).toString("base64"),
+    // The bureau's request-signing key pair, and the reference BDMI service's own keys.
+    BDMI_AGENCY_PRIVATE_KEY: agency.priv,
+    BDMI_TRUSTED_AGENCIES: `gz-hrss:${agency.pub}`,
+    BDMI_SERVICE_PRIVATE_KEY: service.priv,
+    BDMI_SERVICE_PUBLIC_KEY: service.pub,
+    BDMI_DATA_KEY: randomBytes(32).toString("base64"),
+    BDMI_SUBJECT_KEY: randomBytes(32).toString("base64"),
+  };
+}
+
 function loadInstallationSecrets() {
   if (process.env.DATABASE_URL && process.env.PENSION_EMBEDDED !== "1") return;
   const file = path.join(dataDir, "secrets.json");
-  let secrets;
-  if (existsSync(file)) {
-    secrets = JSON.parse(readFileSync(file, "utf8"));
-  } else {
-    secrets = {
-      AUTH_SECRET: randomBytes(32).toString("base64url"),
-      PII_KEYS: `1:${randomBytes(32).toString("base64")}`,
-      PII_HMAC_KEY: randomBytes(32).toString("base64"),
-    };
+  const existing = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+  const fresh = generateSecrets();
+  // An installation from an earlier version gains the secrets it lacks; it never loses one.
+  const missing = Object.keys(fresh).filter((k) => !(k in existing));
+  const secrets = { ...existing };
+  if (missing.length) {
+    // Key pairs are generated together: take both halves from the same fresh pair.
+    if (missing.some((k) => k === "BDMI_AGENCY_PRIVATE_KEY" || k === "BDMI_TRUSTED_AGENCIES")) {
+      secrets.BDMI_AGENCY_PRIVATE_KEY = fresh.BDMI_AGENCY_PRIVATE_KEY;
+      secrets.BDMI_TRUSTED_AGENCIES = fresh.BDMI_TRUSTED_AGENCIES;
+    }
+    if (missing.some((k) => k === "BDMI_SERVICE_PRIVATE_KEY" || k === "BDMI_SERVICE_PUBLIC_KEY")) {
+      secrets.BDMI_SERVICE_PRIVATE_KEY = fresh.BDMI_SERVICE_PRIVATE_KEY;
+      secrets.BDMI_SERVICE_PUBLIC_KEY = fresh.BDMI_SERVICE_PUBLIC_KEY;
+    }
+    for (const k of missing) secrets[k] ??= fresh[k];
     mkdirSync(dataDir, { recursive: true, mode: 0o755 });
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
@@ -67,6 +99,34 @@ const ZEnv = z.object({
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   SESSION_HOURS: z.coerce.number().int().min(1).default(12),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+
+  // The BDMI scoring service. Keys are base64 DER (PKCS#8 private, SPKI public) Ed25519 keys.
+  // Each is optional here and required where it is used: the platform needs the agency's private
+  // key and the service's public key; the service needs its private key and the trusted agencies.
+  BDMI_URL: z.string().url().optional(),
+  BDMI_HOST: z.string().default("127.0.0.1"),
+  BDMI_PORT: z.coerce.number().int().min(1).max(65535).default(4100),
+  BDMI_AGENCY_ID: z.string().min(1).default("gz-hrss"),
+  BDMI_AGENCY_PRIVATE_KEY: z.string().optional(),
+  BDMI_SERVICE_PUBLIC_KEY: z.string().optional(),
+  BDMI_SERVICE_PRIVATE_KEY: z.string().optional(),
+  /** "agencyId:<base64 SPKI>,…": the agencies whose signed requests the service accepts. */
+  BDMI_TRUSTED_AGENCIES: z.string().optional(),
+  /** The service's at-rest key for national IDs and its key for subject lookup hashes. */
+  BDMI_DATA_KEY: base64Key.optional(),
+  BDMI_SUBJECT_KEY: base64Key.optional(),
+  /** The service's database; defaults to DATABASE_URL (its tables live in their own schema). */
+  BDMI_DATABASE_URL: z.string().url().optional(),
+  BDMI_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  BDMI_RETRIES: z.coerce.number().int().min(0).default(3),
+
+  // The monthly run.
+  RUN_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(5000),
+  RUN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /** How long a worker's claim on a run lasts without renewal; a killed worker's run resumes after it. */
+  RUN_LEASE_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Pensioners of this age or more get a kiosk check every run (0 turns the cohort off). */
+  RUN_COHORT_MIN_AGE: z.coerce.number().int().min(0).default(80),
 });
 
 const parsed = ZEnv.safeParse(process.env);
@@ -77,6 +137,23 @@ if (!parsed.success) {
 
 /** @type {z.infer<typeof ZEnv>} */
 export const env = parsed.data;
+
+/** The BDMI service's base URL as the platform sees it. */
+export function bdmiUrl() {
+  return env.BDMI_URL ?? `http://${env.BDMI_HOST}:${env.BDMI_PORT}`;
+}
+
+/**
+ * A setting that is optional in general but required by the caller; fails with its name.
+ * @template {keyof typeof env} K
+ * @param {K} name
+ * @returns {NonNullable<(typeof env)[K]>}
+ */
+export function required(name) {
+  const v = env[name];
+  if (v === undefined || v === "") throw new Error(`${name} is not set (see README, Configuration)`);
+  return /** @type {NonNullable<(typeof env)[K]>} */ (v);
+}
 
 /** Variables to hand to child processes (app, worker) started by the launcher. */
 export function childEnv(extra = {}) {
