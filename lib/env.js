@@ -20,6 +20,7 @@ function ed25519Pair() {
   };
 }
 
+/** @returns {Record<string, string>} */
 function generateSecrets() {
   const agency = ed25519Pair();
   const service = ed25519Pair();

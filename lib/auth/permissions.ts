@@ -9,6 +9,8 @@ export const PERMISSIONS = {
   "roll.import": ["officer", "admin"],
   "audit.read": ["officer", "supervisor", "admin"],
   "dashboard.read": ["supervisor", "admin"],
+  "runs.read": ["officer", "supervisor"],
+  "runs.start": ["officer", "supervisor"],
   "users.manage": ["admin"],
 } as const satisfies Record<string, readonly TRole[]>;
 

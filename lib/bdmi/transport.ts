@@ -26,7 +26,7 @@ export async function bdmiExchange(
   const res = await fetch(new URL(req.pathWithQuery, ep.baseUrl), {
     method: req.method,
     headers: { ...headers, ...(req.method === "GET" ? {} : { "content-type": req.contentType ?? "application/json" }), accept: "application/json" },
-    body: req.method === "GET" ? undefined : body,
+    body: req.method === "GET" ? undefined : typeof body === "string" ? body : Buffer.from(body),
     signal: req.signal,
   });
   const buf = Buffer.from(await res.arrayBuffer());

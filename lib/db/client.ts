@@ -11,7 +11,7 @@ export function useDatabaseUrl(url: string): void {
   override = url;
 }
 
-function databaseUrl(): string {
+export function databaseUrl(): string {
   if (override) return override;
   if (!env.DATABASE_URL) {
     throw new Error("DATABASE_URL is not set: start through `npm start`, which runs the embedded PostgreSQL");

@@ -1,18 +1,25 @@
+import { randomUUID } from "node:crypto";
+import os from "node:os";
 import PgBoss from "pg-boss";
 import { env } from "../env.js";
 import { pool } from "../db/client";
+import { bdmiClient } from "../server/bdmi/bdmi-client";
+import { BOSS_SCHEMA, QUEUES } from "../server/jobs/queues";
 import { log } from "../server/log";
+import { orphanedRuns, processMonthlyRun } from "../server/runs/process-monthly-run";
 
-// The worker: background jobs on pg-boss, on the same database as the app. Later issues add the
-// monthly runs, reminders, ledger outbox and audit seals here.
-const QUEUES = { housekeeping: "housekeeping.purge-expired" } as const;
+// The worker: background jobs on pg-boss, on the same database as the app. Later issues add
+// reminders, the ledger outbox and audit seals here.
+const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+const RETRY_AFTER_SECONDS = 10;
 
 async function main() {
   if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not set: run the worker through `npm start`");
-  const boss = new PgBoss({ connectionString: env.DATABASE_URL, schema: "pgboss" });
+  const boss = new PgBoss({ connectionString: env.DATABASE_URL, schema: BOSS_SCHEMA });
   boss.on("error", (e) => log.error("pg-boss error", { error: String(e) }));
   await boss.start();
-  await boss.createQueue(QUEUES.housekeeping);
+  for (const q of Object.values(QUEUES)) await boss.createQueue(q);
+
   await boss.schedule(QUEUES.housekeeping, "17 * * * *");
   await boss.work(QUEUES.housekeeping, async () => {
     // Sessions and throttling records are operational data, not audit: the audit trail keeps sign-ins.
@@ -20,12 +27,40 @@ async function main() {
     const f = await pool().query(`delete from sign_in_failures where at < now() - interval '1 day'`);
     log.info("housekeeping", { sessionsPurged: s.rowCount, failuresPurged: f.rowCount });
   });
-  log.info("worker started", { queues: Object.values(QUEUES) });
+
+  const dispatch = (runId: string, startAfter?: number) =>
+    boss.send(QUEUES.monthlyRun, { runId }, { startAfter, singletonKey: runId, singletonSeconds: Math.max(2, Math.floor(env.RUN_LEASE_SECONDS / 2)), retryLimit: 0 });
+
+  await boss.work<{ runId: string }>(QUEUES.monthlyRun, { batchSize: 1 }, async ([job]) => {
+    if (!job) return;
+    const result = await processMonthlyRun(job.data.runId, {
+      workerId,
+      bdmi: bdmiClient(),
+      batchSize: env.RUN_BATCH_SIZE,
+      concurrency: env.RUN_CONCURRENCY,
+      leaseSeconds: env.RUN_LEASE_SECONDS,
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+    });
+    log.info("monthly run job", { runId: job.data.runId, result });
+    if (result === "paused") await dispatch(job.data.runId, RETRY_AFTER_SECONDS + 1);
+  });
+
+  // A worker that was killed mid-run leaves its run leased to nobody alive; once the lease runs
+  // out, whichever worker sweeps first dispatches it again and it resumes at its first open batch.
+  const sweepMs = Math.min(15, Math.max(1, Math.floor(env.RUN_LEASE_SECONDS / 2))) * 1000;
+  const sweep = setInterval(() => {
+    orphanedRuns()
+      .then((ids) => Promise.all(ids.map((id) => dispatch(id))))
+      .catch((e) => log.error("run sweep failed", { error: String(e) }));
+  }, sweepMs);
+
+  log.info("worker started", { workerId, queues: Object.values(QUEUES) });
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    clearInterval(sweep);
     await boss.stop({ graceful: true, timeout: 10_000 });
     await pool().end();
     process.exit(0);

@@ -13,3 +13,12 @@ export async function countyOptions(scopes: string[], locale: string) {
     .filter((r) => r.level === "county" && inScope(r.code, scopes))
     .map((r) => ({ code: r.code, label: `${name(r.parentCode)} · ${locale === "en" ? r.nameEn : r.name}` }));
 }
+
+/** Cities and counties in the caller's scope, for choosing what a monthly run covers. */
+export async function runRegionOptions(scopes: string[], locale: string) {
+  const all = await allRegions();
+  const label = (r: { name: string; nameEn: string }) => (locale === "en" ? r.nameEn : r.name);
+  return all
+    .filter((r) => r.level !== "province" && inScope(r.code, scopes))
+    .map((r) => ({ code: r.code, label: r.level === "city" ? label(r) : `\u00a0\u00a0${label(r)}` }));
+}

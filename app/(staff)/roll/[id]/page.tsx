@@ -1,10 +1,12 @@
 import { getLocale } from "next-intl/server";
 import { notFound } from "next/navigation";
 import { PensionerDetail } from "@/components/officer/pensioner-detail";
+import { StatusHistory } from "@/components/officer/status-history";
 import { actorOf, requirePagePermission } from "@/lib/auth/current-user";
 import { can } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/server/app-error";
 import { getPensioner } from "@/lib/server/pensioners/get-pensioner";
+import { getStatusHistory } from "@/lib/server/pensioners/get-status-history";
 import { countyOptions } from "@/lib/server/regions/county-options";
 
 export default async function PensionerPage({ params }: { params: Promise<{ id: string }> }) {
@@ -15,12 +17,16 @@ export default async function PensionerPage({ params }: { params: Promise<{ id: 
     if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
     throw e;
   });
+  const history = await getStatusHistory(actorOf(user), id);
   return (
-    <PensionerDetail
-      initial={p}
-      counties={await countyOptions(user.regions, locale)}
-      canWrite={can(user.role, "pensioners.write")}
-      canReveal={can(user.role, "pensioners.revealId")}
-    />
+    <div className="space-y-6">
+      <PensionerDetail
+        initial={p}
+        counties={await countyOptions(user.regions, locale)}
+        canWrite={can(user.role, "pensioners.write")}
+        canReveal={can(user.role, "pensioners.revealId")}
+      />
+      <StatusHistory rows={history} />
+    </div>
   );
 }

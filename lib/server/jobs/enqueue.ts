@@ -1,0 +1,34 @@
+import "server-only";
+import PgBoss from "pg-boss";
+import { databaseUrl, type TTx } from "../../db/client";
+import { BOSS_SCHEMA, QUEUES } from "./queues";
+
+// The app only sends jobs; the worker (lib/worker/main.ts) maintains and works the queues. Jobs
+// are written through the caller's transaction (pg-boss's `db` option), so a job exists if and
+// only if the change that caused it committed: the transactional outbox of architecture.md.
+
+type TGlobal = { boss?: Promise<PgBoss> };
+const g = globalThis as unknown as TGlobal;
+
+async function startSender(): Promise<PgBoss> {
+  const boss = new PgBoss({ connectionString: databaseUrl(), schema: BOSS_SCHEMA, supervise: false, schedule: false, max: 2 });
+  boss.on("error", () => {});
+  await boss.start();
+  for (const q of Object.values(QUEUES)) await boss.createQueue(q);
+  return boss;
+}
+
+function sender(): Promise<PgBoss> {
+  g.boss ??= startSender().catch((e) => {
+    g.boss = undefined;
+    throw e;
+  });
+  return g.boss;
+}
+
+/** Enqueues a job inside the transaction `tx`; it becomes visible to the worker when tx commits. */
+export async function enqueue(tx: TTx, queue: (typeof QUEUES)[keyof typeof QUEUES], data: object, options: PgBoss.SendOptions = {}): Promise<void> {
+  const boss = await sender();
+  const db = { executeSql: async (text: string, values: unknown[]) => ({ rows: (await tx.$queryRawUnsafe(text, ...values)) as unknown[] }) };
+  await boss.send(queue, data, { ...options, db });
+}
