@@ -50,3 +50,16 @@ export async function pensionerInput(county: string, over: Record<string, unknow
     ...over,
   };
 }
+
+/** n pensioners of the deterministic demo roll in one county, loaded through the real import. Returns their ID numbers. */
+export async function seedRoll(county: string, n: number): Promise<string[]> {
+  const { Readable } = await import("node:stream");
+  const { demoRollCsv } = await import("../lib/db/demo-roll");
+  const { importRoll } = await import("../lib/server/imports/import-roll");
+  const admin = await createUser("admin", ["52"]);
+  const lines = [...demoRollCsv(n, [county])];
+  const imp = await prisma().rollImport.create({ data: { userId: admin.id, fileName: `${county}.csv` }, select: { id: true } });
+  const r = await importRoll(admin.actor, imp.id, Readable.from(lines));
+  if (r.rowsRejected) throw new Error(`seedRoll: ${r.rowsRejected} rows rejected`);
+  return lines.slice(1).map((l) => l.split(",")[0]!);
+}

@@ -1,5 +1,9 @@
 import { afterAll, inject } from "vitest";
 import { closeDb, useDatabaseUrl } from "../lib/db/client";
+import { stopJobSender } from "../lib/server/jobs/enqueue";
 
 useDatabaseUrl(inject("databaseUrl"));
-afterAll(() => closeDb());
+afterAll(async () => {
+  await stopJobSender();
+  await closeDb();
+});

@@ -32,3 +32,10 @@ export async function enqueue(tx: TTx, queue: (typeof QUEUES)[keyof typeof QUEUE
   const db = { executeSql: async (text: string, values: unknown[]) => ({ rows: (await tx.$queryRawUnsafe(text, ...values)) as unknown[] }) };
   await boss.send(queue, data, { ...options, db });
 }
+
+/** Tests and scripts that enqueued jobs stop the sender so the process can exit. */
+export async function stopJobSender(): Promise<void> {
+  const b = g.boss;
+  g.boss = undefined;
+  if (b) await (await b.catch(() => null))?.stop({ graceful: false, wait: true });
+}
