@@ -33,7 +33,8 @@ export default defineConfig({
   webServer: {
     // The real `npm start`: embedded Postgres, migrations, demo seed, production build, app + worker.
     command: "npm start",
-    env: { NODE_OPTIONS: "" },
+    // Three months of demo history keep the first start short and still give the pages a past.
+    env: { NODE_OPTIONS: "", DEMO_HISTORY_MONTHS: "3" },
     url: `${baseURL}/sign-in`,
     timeout: 300_000,
     reuseExistingServer: false,

@@ -11,9 +11,10 @@ import { startEmbeddedPostgres, type TDatabase } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
 import { stderrProgress, type TResult, type TScenario } from "./harness";
 import { importScenario } from "./scenarios/import";
+import { monthlyRunScenario } from "./scenarios/monthly-run";
 
 /** Every scenario, in the order `all` runs them. A new scenario is one file and one line here. */
-const SCENARIOS: TScenario[] = [importScenario];
+const SCENARIOS: TScenario[] = [importScenario, monthlyRunScenario];
 
 const usage = `usage: npm run bench -- <${[...SCENARIOS.map((s) => s.name), "all"].join("|")}> [--n N]`;
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { n: { type: "string" } } });

@@ -128,6 +128,8 @@ const ZEnv = z.object({
   RUN_LEASE_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Pensioners of this age or more get a kiosk check every run (0 turns the cohort off). */
   RUN_COHORT_MIN_AGE: z.coerce.number().int().min(0).default(80),
+  /** Months of demo evidence and past runs the demo's first start creates (0: none). */
+  DEMO_HISTORY_MONTHS: z.coerce.number().int().min(0).max(36).default(12),
 });
 
 const parsed = ZEnv.safeParse(process.env);

@@ -1,6 +1,8 @@
 // npm start / npm run dev: the whole platform in one command. Starts (or joins) the embedded
 // PostgreSQL unless DATABASE_URL is set, applies migrations, seeds the demo on first start (embedded
-// only), builds the app if its sources changed, then runs the app and the worker until Ctrl-C.
+// only), builds the app if its sources changed, then runs the app, the worker and the reference
+// BDMI service until Ctrl-C. On the demo's first start it also loads a year of demo evidence into
+// BDMI and works the past months' runs, so the pages have history to show.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -83,6 +85,7 @@ async function main() {
   say("applying migrations");
   await migrate(db.url);
   const tsx = [require.resolve("tsx/cli"), "--conditions=react-server"];
+  let firstStart = false;
   if (db.embedded) {
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
@@ -91,6 +94,7 @@ async function main() {
     if (rows[0]?.n === "0") {
       say("first start: seeding demo data");
       await runToEnd(process.execPath, [...tsx, "scripts/seed.ts"], dbEnv);
+      firstStart = true;
     }
   }
   const next = require.resolve("next/dist/bin/next");
@@ -98,14 +102,43 @@ async function main() {
     say("building the app (sources changed since the last build)");
     await runToEnd(process.execPath, [next, "build"], { ...dbEnv, NODE_ENV: "production" });
   }
+  // The reference BDMI service, unless BDMI_URL points at a real one.
+  let bdmiEnv: Record<string, string> = {};
+  if (!env.BDMI_URL) {
+    const bdmiPort = (await portFree(env.BDMI_PORT)) ? env.BDMI_PORT : await freePort();
+    const bdmiUrl = `http://${env.BDMI_HOST}:${bdmiPort}`;
+    bdmiEnv = { BDMI_URL: bdmiUrl };
+    run(process.execPath, [...tsx, "lib/bdmi/service/main.ts"], { ...dbEnv, BDMI_PORT: String(bdmiPort) }, "bdmi");
+    await waitForHealth(`${bdmiUrl}/healthz`, 60_000);
+  }
   const port = (await portFree(env.PORT)) ? env.PORT : await freePort();
-  run(process.execPath, [next, dev ? "dev" : "start", "-H", env.HOST, "-p", String(port)], { ...dbEnv, NODE_ENV: dev ? "development" : "production" }, "app");
-  run(process.execPath, [...(dev ? [require.resolve("tsx/cli"), "watch", "--conditions=react-server"] : tsx), "lib/worker/main.ts"], dbEnv, "worker");
+  run(process.execPath, [next, dev ? "dev" : "start", "-H", env.HOST, "-p", String(port)], { ...dbEnv, ...bdmiEnv, NODE_ENV: dev ? "development" : "production" }, "app");
+  run(process.execPath, [...(dev ? [require.resolve("tsx/cli"), "watch", "--conditions=react-server"] : tsx), "lib/worker/main.ts"], { ...dbEnv, ...bdmiEnv }, "worker");
   const url = `http://localhost:${port}`;
   say(`app:    ${url}   (kiosk: ${url}/kiosk)`);
   say(`db:     ${db.embedded ? `embedded PostgreSQL, data in ${path.join(env.DATA_DIR, "postgres")}` : "DATABASE_URL"}`);
   if (db.embedded) say("sign in: officer / supervisor / admin (officer-zunyi too), password demo-pass-2026");
+  say(`bdmi:   ${bdmiEnv.BDMI_URL ?? env.BDMI_URL} (OpenAPI at /v1/openapi.json)`);
   say("Ctrl-C stops everything");
+  if (firstStart) {
+    say("first start: loading demo evidence into BDMI and working the past months' runs (the app is usable meanwhile)");
+    // A failure here leaves a demo without history, not a platform that will not start.
+    await runToEnd(process.execPath, [...tsx, "scripts/demo-history.ts"], { ...dbEnv, ...bdmiEnv }).then(
+      () => say("demo history ready"),
+      (e) => say(`demo history failed (${(e as Error).message}); the platform runs on`),
+    );
+  }
+}
+
+async function waitForHealth(url: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (shuttingDown) return;
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${ms / 1000} s`);
 }
 
 main().catch(async (e) => {

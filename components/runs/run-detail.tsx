@@ -9,7 +9,7 @@ import { RunProgress, RunState } from "./run-progress";
 
 const STATUSES = ["alive", "suspected", "deceased", "sentenced"] as const;
 
-export function RunDetail({ initial }: { initial: TRunView }) {
+export function RunDetail({ initial, joined }: { initial: TRunView; joined: boolean }) {
   const t = useTranslations("runs");
   const { data: run } = useQuery({
     queryKey: ["run", initial.id],
@@ -28,6 +28,7 @@ export function RunDetail({ initial }: { initial: TRunView }) {
         <RunState state={run.state} />
         <span className="text-slate-700">{run.regionCodes.join(", ")}</span>
       </header>
+      {joined && <p role="status" className="rounded border border-blue-300 bg-blue-50 p-3 text-blue-900">{t("joined")}</p>}
       {run.state === "paused" && run.pausedReason && (
         <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900" data-testid="paused-reason">
           {t("pausedBecause", { reason: run.pausedReason })}

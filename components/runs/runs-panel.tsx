@@ -47,7 +47,7 @@ export function RunsPanel({
       setErrors(null);
       setMessage(joined ? t("joined") : run.state === "scheduled" && new Date(run.scheduledFor) > new Date() ? t("scheduled") : t("created"));
       await qc.invalidateQueries({ queryKey: ["runs"] });
-      router.push(`/runs/${run.id}`);
+      router.push(`/runs/${run.id}${joined ? "?joined=1" : ""}`);
     },
     onError: (e) => {
       setMessage(null);
