@@ -84,7 +84,9 @@ function need(get: THeaderLookup, name: string): string {
 export function verifyRequest(opts: {
   method: string;
   pathWithQuery: string;
-  body: Uint8Array | string;
+  /** The body, or `bodySha256` when the body was hashed while it streamed in (evidence feeds). */
+  body?: Uint8Array | string;
+  bodySha256?: string;
   header: THeaderLookup;
   publicKeyFor: (agencyId: string) => KeyObject | undefined;
   now?: Date;
@@ -102,7 +104,8 @@ export function verifyRequest(opts: {
     throw new SignatureError("clock-skew", `the timestamp is ${now - ts} s off the service's clock (at most ${MAX_SKEW_SECONDS} s allowed)`);
   }
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(nonce)) throw new SignatureError("bad-signature", "the nonce must be 16-64 base64url characters");
-  const bodyHash = sha256Hex(opts.body);
+  if (opts.body === undefined && opts.bodySha256 === undefined) throw new Error("verifyRequest needs the body or its SHA-256");
+  const bodyHash = opts.bodySha256 ?? sha256Hex(opts.body!);
   const claimed = opts.header(H.contentSha256);
   if (claimed && claimed !== bodyHash) throw new SignatureError("body-hash", "the body does not match its declared SHA-256");
   const ok = verify(null, requestPayload(opts.method, opts.pathWithQuery, timestamp, nonce, bodyHash), key, Buffer.from(signature, "base64"));

@@ -1,0 +1,42 @@
+import type pg from "pg";
+import type { TFeeCharge, TFeeSchedule } from "../contract";
+import { TKY_DECIMALS } from "../contract";
+
+// Fees are exact integers of TKY base units, computed in bigint and stored as numeric(38,0).
+
+type TShare = { payee: "platform" | "data-providers"; amount: string };
+
+let cached: { at: number; pool: pg.Pool; schedule: TFeeSchedule } | null = null;
+const CACHE_MS = 30_000;
+
+/** The schedule in force now: the newest whose effective_from has passed. */
+export async function currentSchedule(pool: pg.Pool): Promise<TFeeSchedule> {
+  if (cached && cached.pool === pool && Date.now() - cached.at < CACHE_MS) return cached.schedule;
+  const { rows } = await pool.query<{ version: string; effective_from: Date; amount: string; shares: TShare[] }>(
+    `select version, effective_from, assessment_amount::text as amount, shares
+       from bdmi.fee_schedules where effective_from <= now() order by effective_from desc limit 1`,
+  );
+  const r = rows[0];
+  if (!r) throw new Error("no BDMI fee schedule is in force");
+  const schedule: TFeeSchedule = {
+    version: r.version,
+    currency: "TKY",
+    decimals: TKY_DECIMALS,
+    effectiveFrom: r.effective_from.toISOString(),
+    assessment: { amount: r.amount, shares: r.shares },
+  };
+  cached = { at: Date.now(), pool, schedule };
+  return schedule;
+}
+
+/** count × the per-assessment amount, and each payee's share of it. */
+export function charge(schedule: TFeeSchedule, count: number): TFeeCharge {
+  const n = BigInt(count);
+  return {
+    scheduleVersion: schedule.version,
+    count,
+    perAssessment: schedule.assessment.amount,
+    total: (BigInt(schedule.assessment.amount) * n).toString(),
+    shares: schedule.assessment.shares.map((s) => ({ payee: s.payee, amount: (BigInt(s.amount) * n).toString() })),
+  };
+}

@@ -1,0 +1,43 @@
+// npm run bdmi: the reference BDMI scoring service as its own process. Uses BDMI_DATABASE_URL, else
+// DATABASE_URL, else starts (or joins) the embedded PostgreSQL as `npm start` does; its data lives
+// in the `bdmi` schema only. Prints "[bdmi] listening on <url>" once it accepts requests.
+import { startEmbeddedPostgres, type TDatabase } from "../../db/embedded";
+import { env, required } from "../../env.js";
+import { loadPrivateKey, trustedAgencies } from "../signing";
+import { startBdmiService, type TBdmiService } from "./start";
+
+const log = (m: string) => console.log(`[bdmi] ${m}`);
+
+async function main() {
+  let db: TDatabase | null = null;
+  let service: TBdmiService | null = null;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log("stopping…");
+    await service?.close().catch((e) => log(`close failed: ${(e as Error).message}`));
+    await db?.stop().catch(() => {});
+    log("stopped");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  try {
+    const serviceKey = loadPrivateKey(required("BDMI_SERVICE_PRIVATE_KEY"));
+    const trusted = trustedAgencies(required("BDMI_TRUSTED_AGENCIES"));
+    const dataKey = Buffer.from(required("BDMI_DATA_KEY"), "base64");
+    const subjectKey = Buffer.from(required("BDMI_SUBJECT_KEY"), "base64");
+    const url = env.BDMI_DATABASE_URL ?? env.DATABASE_URL;
+    db = url ? { url, embedded: false, stop: async () => {} } : await startEmbeddedPostgres(env.DATA_DIR, log);
+    service = await startBdmiService({ databaseUrl: db.url, serviceKey, trusted, dataKey, subjectKey, host: env.BDMI_HOST, port: env.BDMI_PORT, log });
+    log(`trusted agencies: ${[...trusted.keys()].join(", ") || "(none)"}`);
+    log(`listening on ${service.url}`);
+  } catch (e) {
+    console.error(e);
+    await stop(1);
+  }
+}
+
+void main();
