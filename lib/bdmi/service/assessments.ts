@@ -10,7 +10,7 @@ import { enrolValid } from "./subjects";
 const ENDPOINT = "assessments";
 
 type TCallRow = { id: string; request_sha256: string; count: number; schedule_version: string; fee_total: string; shares: TFeeCharge["shares"] };
-type TEvidenceRow = { id: string; i: number; source: string; item: string; result: 0 | 1 | 9; at: string };
+type TEvidenceRow = { id: string; subject: Buffer; source: string; item: string; result: 0 | 1 | 9; at: string };
 
 function feeOf(row: TCallRow): TFeeCharge {
   const per = row.count > 0 ? (BigInt(row.fee_total) / BigInt(row.count)).toString() : "0";
@@ -54,8 +54,10 @@ export async function assessBatch(ctx: TBdmiContext, agency: string, bodySha256:
     subjectIndex.push(k);
   }
 
-  // One query for the whole batch's evidence, by position in the subjects array (an int is cheaper
-  // to send back than a 32-byte hash); timestamps come back as ISO text, formatted by PostgreSQL.
+  // One query for the whole batch's evidence. `subject = any(…)` keeps the plan on the
+  // (period, subject) index whatever the statistics say (a join against unnest() was planned as a
+  // sort and merge join over the whole period: 0.8 s instead of 30 ms on a million rows).
+  // Timestamps come back as ISO text, formatted by PostgreSQL.
   const [prior, evidence, schedule] = await Promise.all([
     ctx.pool.query<TCallRow>(
       `select id::text, request_sha256, count, schedule_version, fee_total::text, shares
@@ -63,10 +65,9 @@ export async function assessBatch(ctx: TBdmiContext, agency: string, bodySha256:
       [agency, ENDPOINT, req.idempotencyKey],
     ),
     ctx.pool.query<TEvidenceRow>(
-      `select e.id::text, s.i::int as i, e.source, e.item, e.result,
-              to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
-         from unnest($2::bytea[]) with ordinality as s(subject, i)
-         join bdmi.evidence e on e.period = $1 and e.subject = s.subject`,
+      `select id::text, subject, source, item, result,
+              to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
+         from bdmi.evidence where period = $1 and subject = any($2::bytea[])`,
       [req.period, subjects],
     ),
     currentSchedule(ctx.pool),
@@ -75,7 +76,7 @@ export async function assessBatch(ctx: TBdmiContext, agency: string, bodySha256:
 
   const bySubject: ({ refs: string[]; items: TEvidence[] } | undefined)[] = new Array(subjects.length);
   for (const r of evidence.rows) {
-    const e = (bySubject[r.i - 1] ??= { refs: [], items: [] });
+    const e = (bySubject[indexOfHex.get(r.subject.toString("hex"))!] ??= { refs: [], items: [] });
     e.refs.push(r.id);
     e.items.push({ source: r.source, item: r.item, result: r.result, at: r.at });
   }
