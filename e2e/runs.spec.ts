@@ -9,7 +9,8 @@ test.describe("monthly runs", () => {
 
     await page.getByLabel("地区").selectOption("520111");
     await page.getByRole("button", { name: "开始核验" }).click();
-    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}/);
+    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+    const runUrl = page.url();
     await expect(page.getByTestId("run-state")).toHaveText("已完成", { timeout: 30_000 });
 
     // The summary adds up: every pensioner assessed is counted under one status, and charged 3 TKY.
@@ -26,6 +27,7 @@ test.describe("monthly runs", () => {
     await page.getByRole("link", { name: /全部核验/ }).click();
     await page.getByLabel("地区").selectOption("520111");
     await page.getByRole("button", { name: "开始核验" }).click();
+    await expect(page).toHaveURL(`${runUrl}?joined=1`);
     await expect(page.getByText("该核验已存在，正在显示。")).toBeVisible();
     await expect(page.getByTestId("run-progress")).toContainText(`${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`);
 
