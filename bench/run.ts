@@ -9,6 +9,7 @@ import { env } from "../lib/env.js";
 import { closeDb, useDatabaseUrl } from "../lib/db/client";
 import { startEmbeddedPostgres, type TDatabase } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
+import { stopJobSender } from "../lib/server/jobs/enqueue";
 import { stderrProgress, type TResult, type TScenario } from "./harness";
 import { importScenario } from "./scenarios/import";
 import { monthlyRunScenario } from "./scenarios/monthly-run";
@@ -43,6 +44,7 @@ function release(): Promise<void> {
   releasing = releasing.catch(() => {}).then(async () => {
     const [database, dir] = [db, tmp];
     db = tmp = null;
+    await stopJobSender().catch(() => {});
     await closeDb().catch(() => {});
     await database?.stop().catch((e) => ui.log(`could not stop PostgreSQL: ${e}`));
     if (dir) rmSync(dir, { recursive: true, force: true });

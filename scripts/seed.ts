@@ -4,6 +4,7 @@ import { env } from "../lib/env.js";
 import { closeDb, useDatabaseUrl } from "../lib/db/client";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { seedDemo, seedRegions } from "../lib/db/seed";
+import { stopJobSender } from "../lib/server/jobs/enqueue";
 
 const { values } = parseArgs({ options: { "regions-only": { type: "boolean" }, n: { type: "string" } } });
 const db = env.DATABASE_URL ? null : await startEmbeddedPostgres(env.DATA_DIR, console.log);
@@ -12,6 +13,7 @@ try {
   if (values["regions-only"]) console.log(`seeded ${await seedRegions()} regions`);
   else await seedDemo(values.n ? Number(values.n) : undefined);
 } finally {
+  await stopJobSender();
   await closeDb();
   await db?.stop();
 }

@@ -16,7 +16,6 @@ import type { TActor } from "../../lib/server/actor";
 import { configuredEndpoint, createBdmiClient } from "../../lib/server/bdmi/bdmi-client";
 import { importRoll } from "../../lib/server/imports/import-roll";
 import { startRollImport } from "../../lib/server/imports/start-roll-import";
-import { stopJobSender } from "../../lib/server/jobs/enqueue";
 import { rollNationalIds } from "../../lib/server/pensioners/roll-national-ids";
 import { processMonthlyRun } from "../../lib/server/runs/process-monthly-run";
 import { startMonthlyRun } from "../../lib/server/runs/start-monthly-run";
@@ -129,7 +128,6 @@ export const monthlyRunScenario: TScenario = {
       await pool().query(`drop table ${FLOOR_TABLE}`);
       return { seconds, floorSeconds, p50Ms: null, p95Ms: null };
     } finally {
-      await stopJobSender();
       await bdmi.stop();
     }
   },

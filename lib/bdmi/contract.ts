@@ -9,6 +9,7 @@ export const BDMI_API_VERSION = "v1";
 export const MAX_ASSESSMENT_BATCH = 5000;
 export const MAX_FEED_ITEMS = 500_000;
 export const TKY_DECIMALS = 8;
+export const MAX_SUBJECTS_PER_REQUEST = 50_000;
 
 /** TKY amounts travel as decimal strings of base units (1 TKY = 10^8), never as floats. */
 export const ZBaseUnits = z
@@ -114,7 +115,7 @@ export type TFeedReport = z.infer<typeof ZFeedReport>;
 
 /** The agency's roll as BDMI knows it: evidence is kept only for enrolled subjects. */
 export const ZSubjectsRequest = z.object({
-  nationalIds: z.array(ZNationalIdWire).min(1).max(50_000),
+  nationalIds: z.array(ZNationalIdWire).min(1).max(MAX_SUBJECTS_PER_REQUEST),
 });
 export const ZSubjectsResponse = z.object({ received: z.number().int(), added: z.number().int() });
 

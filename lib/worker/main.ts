@@ -4,6 +4,7 @@ import PgBoss from "pg-boss";
 import { env } from "../env.js";
 import { pool } from "../db/client";
 import { bdmiClient } from "../server/bdmi/bdmi-client";
+import { enrolSubjects, type TEnrolJob } from "../server/bdmi/enrol-subjects";
 import { BOSS_SCHEMA, QUEUES } from "../server/jobs/queues";
 import { log } from "../server/log";
 import { orphanedRuns, processMonthlyRun } from "../server/runs/process-monthly-run";
@@ -43,6 +44,12 @@ async function main() {
     });
     log.info("monthly run job", { runId: job.data.runId, result });
     if (result === "paused") await dispatch(job.data.runId, RETRY_AFTER_SECONDS + 1);
+  });
+
+  await boss.work<TEnrolJob>(QUEUES.bdmiEnrol, { batchSize: 1 }, async ([job]) => {
+    if (!job) return;
+    const r = await enrolSubjects(job.data, bdmiClient());
+    log.info("enrolled with BDMI", { ...r, importId: job.data.importId });
   });
 
   // A worker that was killed mid-run leaves its run leased to nobody alive; once the lease runs

@@ -7,6 +7,9 @@ import { parse } from "csv-parse";
 import { from as copyFrom } from "pg-copy-streams";
 import type pg from "pg";
 import { pool } from "../../db/client";
+import type { TEnrolJob } from "../bdmi/enrol-subjects";
+import { enqueue } from "../jobs/enqueue";
+import { ENROL_JOB_OPTIONS, QUEUES } from "../jobs/queues";
 import { vmsg } from "../../i18n/validation";
 import type { TActor } from "../actor";
 import { AppError } from "../app-error";
@@ -308,6 +311,7 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
        values ($1, $2, 'roll.import', 'rollImport', $3, $4, $5, $6)`,
       [actor.userId, actor.role, importId, JSON.stringify(summary), actor.requestId, actor.ip],
     );
+    if (inserted > 0) await enqueue(client, QUEUES.bdmiEnrol, { importId } satisfies TEnrolJob, ENROL_JOB_OPTIONS);
     await client.query("commit");
     return { id: importId, status: "completed", ...summary, error: null };
   } catch (e) {

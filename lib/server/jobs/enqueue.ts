@@ -1,4 +1,5 @@
 import "server-only";
+import type pg from "pg";
 import PgBoss from "pg-boss";
 import { databaseUrl, type TTx } from "../../db/client";
 import { BOSS_SCHEMA, QUEUES } from "./queues";
@@ -26,10 +27,16 @@ function sender(): Promise<PgBoss> {
   return g.boss;
 }
 
-/** Enqueues a job inside the transaction `tx`; it becomes visible to the worker when tx commits. */
-export async function enqueue(tx: TTx, queue: (typeof QUEUES)[keyof typeof QUEUES], data: object, options: PgBoss.SendOptions = {}): Promise<void> {
+/**
+ * Enqueues a job inside the caller's transaction (a Prisma transaction or a pg client that has
+ * begun one); it becomes visible to the worker when that transaction commits.
+ */
+export async function enqueue(tx: TTx | pg.PoolClient, queue: (typeof QUEUES)[keyof typeof QUEUES], data: object, options: PgBoss.SendOptions = {}): Promise<void> {
   const boss = await sender();
-  const db = { executeSql: async (text: string, values: unknown[]) => ({ rows: (await tx.$queryRawUnsafe(text, ...values)) as unknown[] }) };
+  const db =
+    "$queryRawUnsafe" in tx
+      ? { executeSql: async (text: string, values: unknown[]) => ({ rows: (await tx.$queryRawUnsafe(text, ...values)) as unknown[] }) }
+      : { executeSql: (text: string, values: unknown[]) => tx.query(text, values) };
   await boss.send(queue, data, { ...options, db });
 }
 

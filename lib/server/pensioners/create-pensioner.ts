@@ -5,6 +5,9 @@ import { vmsg } from "../../i18n/validation";
 import type { TActor } from "../actor";
 import { AppError } from "../app-error";
 import { recordAudit } from "../audit/record-audit";
+import type { TEnrolJob } from "../bdmi/enrol-subjects";
+import { enqueue } from "../jobs/enqueue";
+import { ENROL_JOB_OPTIONS, QUEUES } from "../jobs/queues";
 import { inScope } from "../regions/scope";
 import { countyCodes, regionNames } from "../regions/region-names";
 import { encryptPii, piiHmac } from "./pii-crypto";
@@ -48,6 +51,7 @@ export async function createPensioner(actor: TActor, p: TPensionerInput, locale:
       regionCode: created.regionCode,
       summary: { after: { regionCode: p.regionCode, scheme: p.scheme, monthlyPensionFen: p.monthlyPensionFen, paymentStatus: p.paymentStatus } },
     });
+    await enqueue(tx, QUEUES.bdmiEnrol, { pensionerIds: [created.id] } satisfies TEnrolJob, ENROL_JOB_OPTIONS);
     return created;
   });
   return toPensionerView(row, await regionNames(locale));

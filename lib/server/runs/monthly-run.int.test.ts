@@ -5,7 +5,9 @@ import { pool, prisma } from "../../db/client";
 import { ageAtPeriodStart } from "../../domain/period";
 import { loadPrivateKey, trustedAgencies } from "../../bdmi/signing";
 import { startBdmiService, type TBdmiService } from "../../bdmi/service/start";
-import { createUser, seedRoll } from "../../../test/fixtures";
+import { createUser, pensionerInput, seedRoll, uniqueNationalId } from "../../../test/fixtures";
+import { enrolSubjects, type TEnrolJob } from "../bdmi/enrol-subjects";
+import { createPensioner } from "../pensioners/create-pensioner";
 import { configuredEndpoint, createBdmiClient, type TBdmiClient } from "../bdmi/bdmi-client";
 import { processMonthlyRun, type TProcessOptions } from "./process-monthly-run";
 import { startMonthlyRun } from "./start-monthly-run";
@@ -39,7 +41,7 @@ async function postFeed(c: TBdmiClient, feedId: string, items: object[]) {
     contentType: "application/x-ndjson",
   });
   expect(r.status, r.body.toString()).toBe(200);
-  return r.json() as { accepted: number };
+  return r.json() as { accepted: number; notEnrolled: number };
 }
 
 const options = (bdmi: TBdmiClient, over: Partial<TProcessOptions> = {}): TProcessOptions => ({
@@ -163,6 +165,22 @@ describe("monthly run", () => {
     // Working a completed run again changes nothing.
     expect(await processMonthlyRun(run.id, options(client))).toBe("busy");
     await expectExactlyOnce(run.id, county, period, bdmi.pool);
+  });
+
+  it("enrols a new pensioner with BDMI through the outbox, so evidence about them is kept before their first run", async () => {
+    const officer = await createUser("officer", ["5226"]);
+    const input = await pensionerInput("522624");
+    const p = await createPensioner(officer.actor, input, "zh-CN");
+    const jobs = await pool().query<{ data: TEnrolJob }>(`select data from pgboss.job where name = 'bdmi.enrol-subjects' and data->'pensionerIds' ? $1`, [p.id]);
+    expect(jobs.rowCount).toBe(1);
+    const item = (nationalId: string) => ({ nationalId, source: "07", item: "01", result: 1, at: at("2026-03") });
+    expect(await postFeed(client, `int:enrol:before:${p.id}`, [item(input.nationalId)])).toMatchObject({ accepted: 0, notEnrolled: 1 });
+
+    expect(await enrolSubjects(jobs.rows[0]!.data, client)).toEqual({ sent: 1, added: 1 });
+    const outsider = (await uniqueNationalId("522624")).id;
+    expect(await postFeed(client, `int:enrol:after:${p.id}`, [item(input.nationalId), item(outsider)])).toMatchObject({ accepted: 1, notEnrolled: 1 });
+    // Enrolling again (a retried job) changes nothing.
+    expect(await enrolSubjects(jobs.rows[0]!.data, client)).toEqual({ sent: 1, added: 0 });
   });
 
   it("refuses regions outside the caller's scope and future periods, with field paths", async () => {
