@@ -17,12 +17,15 @@ export function RunsPanel({
   regionOptions,
   defaultPeriod,
   defaultCohortMinAge,
+  defaultScheduledFor,
   canStart,
 }: {
   initial: TList;
   regionOptions: { code: string; label: string }[];
   defaultPeriod: string;
   defaultCohortMinAge: number;
+  /** "YYYY-MM-DDTHH:mm" in Beijing time: the 22nd at 08:00. */
+  defaultScheduledFor: string;
   canStart: boolean;
 }) {
   const t = useTranslations("runs");
@@ -105,7 +108,7 @@ export function RunsPanel({
             <label className="inline-flex items-center gap-2">
               <input type="radio" name="when" checked={when === "later"} onChange={() => setWhen("later")} /> {t("later")}
             </label>
-            {when === "later" && <input name="scheduledFor" type="datetime-local" required className="mt-2 block rounded border px-3 py-2" aria-label={t("scheduledFor")} />}
+            {when === "later" && <input name="scheduledFor" type="datetime-local" required defaultValue={defaultScheduledFor} className="mt-2 block rounded border px-3 py-2" aria-label={t("scheduledFor")} />}
           </fieldset>
           <div className="md:col-span-2">
             <button type="submit" disabled={start.isPending} className="rounded bg-brand-700 px-5 py-2 font-semibold text-white hover:bg-brand-600 disabled:opacity-60">

@@ -2,7 +2,7 @@ import { getLocale } from "next-intl/server";
 import { RunsPanel } from "@/components/runs/runs-panel";
 import { actorOf, requirePagePermission } from "@/lib/auth/current-user";
 import { can } from "@/lib/auth/permissions";
-import { currentPeriod } from "@/lib/domain/period";
+import { currentPeriod, defaultRunTime } from "@/lib/domain/period";
 import { env } from "@/lib/env.js";
 import { runRegionOptions } from "@/lib/server/regions/county-options";
 import { listRuns } from "@/lib/server/runs/list-runs";
@@ -17,6 +17,7 @@ export default async function RunsPage() {
       regionOptions={await runRegionOptions(user.regions, locale)}
       defaultPeriod={currentPeriod()}
       defaultCohortMinAge={env.RUN_COHORT_MIN_AGE}
+      defaultScheduledFor={new Date(defaultRunTime().getTime() + 8 * 3600_000).toISOString().slice(0, 16)}
       canStart={can(user.role, "runs.start")}
     />
   );
