@@ -20,6 +20,12 @@ function ed25519Pair() {
   };
 }
 
+/** A secp256r1 private key as 64 hex digits, which NEO_BUREAU_WIF accepts as well as a WIF. */
+function neoPrivateKey() {
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  return Buffer.from(/** @type {string} */ (privateKey.export({ format: "jwk" }).d), "base64url").toString("hex");
+}
+
 /** @returns {Record<string, string>} */
 function generateSecrets() {
   const agency = ed25519Pair();
@@ -35,6 +41,8 @@ function generateSecrets() {
     BDMI_SERVICE_PUBLIC_KEY: service.pub,
     BDMI_DATA_KEY: randomBytes(32).toString("base64"),
     BDMI_SUBJECT_KEY: randomBytes(32).toString("base64"),
+    // The bureau's NEO N3 signing key (secp256r1, hex), used only when LEDGER_ADAPTER=neo.
+    NEO_BUREAU_WIF: neoPrivateKey(),
   };
 }
 
@@ -120,6 +128,19 @@ const ZEnv = z.object({
   BDMI_DATABASE_URL: z.string().url().optional(),
   BDMI_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   BDMI_RETRIES: z.coerce.number().int().min(0).default(3),
+
+  // The NEO N3 ledger adapter (LEDGER_ADAPTER=neo): a node's JSON-RPC URL, its network magic
+  // (MainNet 860833102, TestNet 894710606), the TKY NEP-17 contract hash, the bureau's key (WIF or
+  // 64 hex digits) and the payees' addresses. Each is required only when that adapter is chosen.
+  NEO_RPC_URL: z.string().url().optional(),
+  NEO_NETWORK_MAGIC: z.coerce.number().int().min(0).max(0xffffffff).default(894710606),
+  NEO_TKY_CONTRACT: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed contract hash").optional(),
+  NEO_BUREAU_WIF: z.string().regex(/^([1-9A-HJ-NP-Za-km-z]{52}|[0-9a-fA-F]{64})$/, "must be a WIF or 64 hex digits").optional(),
+  NEO_OPERATOR_ADDRESS: z.string().optional(),
+  NEO_PROVIDER_ADDRESS: z.string().optional(),
+  /** A signed transaction is valid for this many blocks (15 s each on N3); after that it is re-signed. */
+  NEO_VALID_BLOCKS: z.coerce.number().int().min(2).max(5760).default(240),
+  NEO_RPC_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 
   // The monthly run.
   RUN_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(5000),

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   BDMI_UNAVAILABLE: 502,
+  LEDGER_UNAVAILABLE: 502,
   /** A ledger account would go below zero: the settlement waits (blocked) until it is funded. */
   LEDGER_INSUFFICIENT_FUNDS: 409,
 } as const;
