@@ -6,6 +6,9 @@ import { pool } from "../db/client";
 import { bdmiClient } from "../server/bdmi/bdmi-client";
 import { enrolSubjects, type TEnrolJob } from "../server/bdmi/enrol-subjects";
 import { BOSS_SCHEMA, QUEUES } from "../server/jobs/queues";
+import { ensureLedgerAccounts } from "../server/ledger/ensure-ledger-accounts";
+import { ledgerAdapter } from "../server/ledger/ledger";
+import { runSettlementLoop } from "../server/ledger/run-settlement-loop";
 import { log } from "../server/log";
 import { orphanedRuns, processMonthlyRun } from "../server/runs/process-monthly-run";
 
@@ -61,6 +64,17 @@ async function main() {
       .catch((e) => log.error("run sweep failed", { error: String(e) }));
   }, sweepMs);
 
+  // The fee settlement outbox (settlements table), worked by a loop of its own (settle-due-fees.ts).
+  if (env.LEDGER_ADAPTER === "embedded") await ensureLedgerAccounts();
+  const settlement = runSettlementLoop({
+    workerId,
+    adapter: ledgerAdapter(),
+    batchSize: env.SETTLE_BATCH_SIZE,
+    leaseSeconds: env.SETTLE_LEASE_SECONDS,
+    maxBackoffSeconds: env.SETTLE_MAX_BACKOFF_SECONDS,
+    pollMs: env.SETTLE_POLL_MS,
+  });
+
   log.info("worker started", { workerId, queues: Object.values(QUEUES) });
 
   let stopping = false;
@@ -68,6 +82,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     clearInterval(sweep);
+    await settlement.stop();
     await boss.stop({ graceful: true, timeout: 10_000 });
     await pool().end();
     process.exit(0);

@@ -7,6 +7,7 @@ import { ageAtPeriodStart } from "../../domain/period";
 import type { TActor } from "../actor";
 import { recordAuditBulk, type TBulkAuditRow } from "../audit/record-audit-bulk";
 import type { TBdmiClient } from "../bdmi/bdmi-client";
+import { queueFeeSettlement } from "../ledger/queue-fee-settlement";
 import { decryptPii } from "../pensioners/pii-crypto";
 import { scopePatterns } from "../regions/scope";
 
@@ -231,6 +232,8 @@ export async function assessBatch(actor: TActor, run: TRunForBatch, b: TBatchBou
         ],
       );
       out.fee = per * BigInt(counts.reduce((a, n) => a + n, 0));
+      // The batch's settlement intent commits with its fees (the outbox); the worker settles it.
+      await queueFeeSettlement(client, { key: `fee-batch:${run.id}:${b.batchNo}`, kind: "fee-batch", feeFilter: { runId: run.id, batchNo: b.batchNo } });
     }
 
     out.errors = (response?.errors.length ?? 0) + (rows.length - (response?.results.length ?? 0) - (response?.errors.length ?? 0));
