@@ -30,6 +30,7 @@ function neoPrivateKey() {
 function generateSecrets() {
   const agency = ed25519Pair();
   const service = ed25519Pair();
+  const audit = ed25519Pair();
   return {
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     PII_KEYS: `1:${randomBytes(32).toString("base64")}`,
@@ -41,6 +42,9 @@ function generateSecrets() {
     BDMI_SERVICE_PUBLIC_KEY: service.pub,
     BDMI_DATA_KEY: randomBytes(32).toString("base64"),
     BDMI_SUBJECT_KEY: randomBytes(32).toString("base64"),
+    // The audit log's checkpoint signing key pair (Ed25519, C2SP signed notes).
+    AUDIT_CHECKPOINT_PRIVATE_KEY: audit.priv,
+    AUDIT_CHECKPOINT_PUBLIC_KEY: audit.pub,
     // The bureau's NEO N3 signing key (secp256r1, hex), used only when LEDGER_ADAPTER=neo.
     NEO_BUREAU_WIF: neoPrivateKey(),
   };
@@ -63,6 +67,10 @@ function loadInstallationSecrets() {
     if (missing.some((k) => k === "BDMI_SERVICE_PRIVATE_KEY" || k === "BDMI_SERVICE_PUBLIC_KEY")) {
       secrets.BDMI_SERVICE_PRIVATE_KEY = fresh.BDMI_SERVICE_PRIVATE_KEY;
       secrets.BDMI_SERVICE_PUBLIC_KEY = fresh.BDMI_SERVICE_PUBLIC_KEY;
+    }
+    if (missing.some((k) => k === "AUDIT_CHECKPOINT_PRIVATE_KEY" || k === "AUDIT_CHECKPOINT_PUBLIC_KEY")) {
+      secrets.AUDIT_CHECKPOINT_PRIVATE_KEY = fresh.AUDIT_CHECKPOINT_PRIVATE_KEY;
+      secrets.AUDIT_CHECKPOINT_PUBLIC_KEY = fresh.AUDIT_CHECKPOINT_PUBLIC_KEY;
     }
     for (const k of missing) secrets[k] ??= fresh[k];
     mkdirSync(dataDir, { recursive: true, mode: 0o755 });
@@ -128,6 +136,16 @@ const ZEnv = z.object({
   BDMI_DATABASE_URL: z.string().url().optional(),
   BDMI_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   BDMI_RETRIES: z.coerce.number().int().min(0).default(3),
+  // The verifiable audit trail: checkpoints of the Merkle log are signed with this Ed25519 pair
+  // (base64 DER: PKCS#8 private, SPKI public) under this origin; the worker seals every few seconds.
+  AUDIT_CHECKPOINT_PRIVATE_KEY: z.string().optional(),
+  AUDIT_CHECKPOINT_PUBLIC_KEY: z.string().optional(),
+  AUDIT_LOG_ORIGIN: z.string().min(1).regex(/^\S+$/, "one word, no spaces").default("gz-hrss.pension/audit/v1"),
+  AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  AUDIT_SEAL_BATCH: z.coerce.number().int().min(1).max(200_000).default(50_000),
+  /** Each checkpoint is anchored by a transfer of this many base units from this province's bureau to the operator. */
+  AUDIT_ANCHOR_PROVINCE: z.string().regex(/^[0-9]{2}$/).default("52"),
+  AUDIT_ANCHOR_FEE: z.coerce.bigint().min(1n).default(1n),
 
   // The NEO N3 ledger adapter (LEDGER_ADAPTER=neo): a node's JSON-RPC URL, its network magic
   // (MainNet 860833102, TestNet 894710606), the TKY NEP-17 contract hash, the bureau's key (WIF or

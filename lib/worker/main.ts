@@ -5,6 +5,7 @@ import { env } from "../env.js";
 import { pool } from "../db/client";
 import { bdmiClient } from "../server/bdmi/bdmi-client";
 import { enrolSubjects, type TEnrolJob } from "../server/bdmi/enrol-subjects";
+import { runAuditSealing } from "../server/audit/run-audit-sealing";
 import { BOSS_SCHEMA, QUEUES } from "../server/jobs/queues";
 import { ensureLedgerAccounts } from "../server/ledger/ensure-ledger-accounts";
 import { ledgerAdapter } from "../server/ledger/ledger";
@@ -75,6 +76,9 @@ async function main() {
     pollMs: env.SETTLE_POLL_MS,
   });
 
+  // Seal the audit trail into its Merkle log, publish signed checkpoints and anchor them (issue 5).
+  const auditSealing = runAuditSealing();
+
   log.info("worker started", { workerId, queues: Object.values(QUEUES) });
 
   let stopping = false;
@@ -82,6 +86,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     clearInterval(sweep);
+    await auditSealing.stop();
     await settlement.stop();
     await boss.stop({ graceful: true, timeout: 10_000 });
     await pool().end();
