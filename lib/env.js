@@ -42,6 +42,8 @@ function generateSecrets() {
     BDMI_SERVICE_PUBLIC_KEY: service.pub,
     BDMI_DATA_KEY: randomBytes(32).toString("base64"),
     BDMI_SUBJECT_KEY: randomBytes(32).toString("base64"),
+    // The key of the HMAC that signs the check tokens printed as QR codes on check notices.
+    KIOSK_QR_KEY: randomBytes(32).toString("base64"),
     // The audit log's checkpoint signing key pair (Ed25519, C2SP signed notes).
     AUDIT_CHECKPOINT_PRIVATE_KEY: audit.priv,
     AUDIT_CHECKPOINT_PUBLIC_KEY: audit.pub,
@@ -136,6 +138,18 @@ const ZEnv = z.object({
   BDMI_DATABASE_URL: z.string().url().optional(),
   BDMI_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   BDMI_RETRIES: z.coerce.number().int().min(0).default(3),
+  // BDMI's face matching (the reference service): cosine similarity of Human's faceres embeddings;
+  // at or above MATCH a pass, from REVIEW up to MATCH a review, below REVIEW a fail (README, Face matching).
+  BDMI_MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.7),
+  BDMI_MATCH_REVIEW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
+  /** Human's liveness and anti-spoof scores (0..1, mean over the frames) below these send a check to review. */
+  BDMI_LIVENESS_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  BDMI_ANTISPOOF_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),
+
+  // The kiosk: enrolment codes' lifetime, and the HMAC key of the QR check tokens (base64, 32 bytes).
+  KIOSK_ENROL_CODE_HOURS: z.coerce.number().int().min(1).max(168).default(24),
+  KIOSK_QR_KEY: base64Key.optional(),
+
   // The verifiable audit trail: checkpoints of the Merkle log are signed with this Ed25519 pair
   // (base64 DER: PKCS#8 private, SPKI public) under this origin; the worker seals every few seconds.
   AUDIT_CHECKPOINT_PRIVATE_KEY: z.string().optional(),

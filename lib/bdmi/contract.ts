@@ -30,6 +30,8 @@ export const ZFeeSchedule = z.object({
   decimals: z.literal(TKY_DECIMALS),
   effectiveFrom: z.iso.datetime({ offset: true }),
   assessment: z.object({ amount: ZBaseUnits, shares: z.array(ZFeeShare) }),
+  /** The fee of one liveness check (POST /v1/liveness-checks); absent from schedules before it existed. */
+  liveness: z.object({ amount: ZBaseUnits, shares: z.array(ZFeeShare) }).optional(),
 });
 export type TFeeSchedule = z.infer<typeof ZFeeSchedule>;
 
@@ -118,6 +120,86 @@ export const ZSubjectsRequest = z.object({
   nationalIds: z.array(ZNationalIdWire).min(1).max(MAX_SUBJECTS_PER_REQUEST),
 });
 export const ZSubjectsResponse = z.object({ received: z.number().int(), added: z.number().int() });
+
+// ---- Faces and liveness (the kiosk) ------------------------------------------------------------
+
+/** A reference photo for face enrolment, and a kiosk frame: JPEG bytes, base64 without a data: prefix. */
+export const MAX_LIVENESS_FRAME_BYTES = 400_000;
+export const MAX_FACE_PHOTO_BYTES = 5 * MAX_LIVENESS_FRAME_BYTES;
+export const FACE_EMBEDDING_LENGTH = 1024;
+const base64Of = (maxBytes: number) =>
+  z
+    .string()
+    .max(Math.ceil((maxBytes * 4) / 3) + 4, `at most ${maxBytes} bytes of JPEG`)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, "base64 (no data: prefix)");
+
+/** POST /v1/faces: enrol (or replace) a subject's reference face template from a photo. BDMI keeps no image. */
+export const ZFaceEnrolRequest = z.object({
+  nationalId: ZNationalIdWire,
+  photo: base64Of(MAX_FACE_PHOTO_BYTES),
+});
+export type TFaceEnrolRequest = z.infer<typeof ZFaceEnrolRequest>;
+export const ZFaceEnrolResponse = z.object({
+  enrolled: z.literal(true),
+  /** True when a template existed and this photo replaced it. */
+  replaced: z.boolean(),
+  /** The embedding model the template was made with. */
+  model: z.string(),
+  /** Detector confidence of the face found (exactly one face is required). */
+  faceScore: z.number(),
+  enrolledAt: z.iso.datetime({ offset: true }),
+});
+export type TFaceEnrolResponse = z.infer<typeof ZFaceEnrolResponse>;
+
+export const LIVENESS_STEPS = ["blink", "turn-left", "turn-right"] as const;
+export const ZLivenessRequest = z.object({
+  /** The caller's attempt id: a replay with the same key answers the first decision and is not charged again. */
+  idempotencyKey: z.string().min(8).max(200),
+  nationalId: ZNationalIdWire,
+  /** The period the evidence of a pass counts for. */
+  period: ZPeriod,
+  challenge: z.object({ steps: z.array(z.enum(LIVENESS_STEPS)).min(1).max(5), limitMs: z.number().int().min(1000).max(600_000) }),
+  /** When the kiosk saw each step, in ms since the challenge was shown. */
+  transcript: z.array(z.object({ step: z.enum(LIVENESS_STEPS), atMs: z.number().int().min(0).max(600_000) })).min(1).max(10),
+  /** What the browser measured; BDMI recomputes and only compares. */
+  client: z.object({
+    liveness: z.number().min(0).max(1),
+    antispoof: z.number().min(0).max(1),
+    embedding: z.array(z.number()).length(FACE_EMBEDDING_LENGTH),
+  }),
+  frames: z.array(base64Of(MAX_LIVENESS_FRAME_BYTES)).min(1).max(3),
+});
+export type TLivenessRequest = z.infer<typeof ZLivenessRequest>;
+
+export const ZLivenessThresholds = z.object({ match: z.number(), review: z.number(), liveness: z.number(), antispoof: z.number() });
+export type TLivenessThresholds = z.infer<typeof ZLivenessThresholds>;
+
+export const ZLivenessResponse = z.object({
+  callId: z.string(),
+  decisionId: z.string(),
+  replayed: z.boolean(),
+  decision: z.enum(["pass", "fail", "review"]),
+  /** Stable codes: no-face, two-faces, no-match, weak-match, spoof, not-live, challenge-incomplete, challenge-order, implausible-timing, too-slow, static-frames, client-mismatch. */
+  reasons: z.array(z.string()),
+  scores: z.object({
+    /** Faces found in each frame. */
+    faces: z.array(z.number().int()),
+    /** Lowest cosine similarity of a frame's face to the enrolled template. */
+    similarity: z.number().nullable(),
+    liveness: z.number().nullable(),
+    antispoof: z.number().nullable(),
+    /** Cosine similarity of the browser's embedding to BDMI's own of the same frames. */
+    clientSimilarity: z.number().nullable(),
+  }),
+  /** The thresholds this decision used (configuration at the time). */
+  thresholds: ZLivenessThresholds,
+  model: z.string(),
+  fee: ZFeeCharge,
+  /** The 10/01 evidence item recorded for a pass. */
+  evidenceId: z.string().nullable(),
+  decidedAt: z.iso.datetime({ offset: true }),
+});
+export type TLivenessResponse = z.infer<typeof ZLivenessResponse>;
 
 /** The month (YYYY-MM) an evidence timestamp belongs to, in China Standard Time (UTC+8, no DST). */
 export function periodOfInstant(at: string | Date): string {

@@ -1,5 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import type pg from "pg";
+import type { TLivenessThresholds } from "../contract";
 
 /** What every part of the BDMI service works with; built once by startBdmiService. */
 export type TBdmiContext = {
@@ -13,4 +14,6 @@ export type TBdmiContext = {
   /** HMAC-SHA256 key that turns a national ID into a subject (32 bytes). */
   subjectKey: Buffer;
   log: (m: string) => void;
+  /** Face match and liveness thresholds (configuration); the defaults of faces.ts when absent. */
+  thresholds?: TLivenessThresholds;
 };

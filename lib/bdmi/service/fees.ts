@@ -12,8 +12,9 @@ const CACHE_MS = 30_000;
 /** The schedule in force now: the newest whose effective_from has passed. */
 export async function currentSchedule(pool: pg.Pool): Promise<TFeeSchedule> {
   if (cached && cached.pool === pool && Date.now() - cached.at < CACHE_MS) return cached.schedule;
-  const { rows } = await pool.query<{ version: string; effective_from: Date; amount: string; shares: TShare[] }>(
-    `select version, effective_from, assessment_amount::text as amount, shares
+  const { rows } = await pool.query<{ version: string; effective_from: Date; amount: string; shares: TShare[]; l_amount: string | null; l_shares: TShare[] | null }>(
+    `select version, effective_from, assessment_amount::text as amount, shares,
+            liveness_amount::text as l_amount, liveness_shares as l_shares
        from bdmi.fee_schedules where effective_from <= now() order by effective_from desc limit 1`,
   );
   const r = rows[0];
@@ -24,6 +25,7 @@ export async function currentSchedule(pool: pg.Pool): Promise<TFeeSchedule> {
     decimals: TKY_DECIMALS,
     effectiveFrom: r.effective_from.toISOString(),
     assessment: { amount: r.amount, shares: r.shares },
+    ...(r.l_amount && r.l_shares ? { liveness: { amount: r.l_amount, shares: r.l_shares } } : {}),
   };
   cached = { at: Date.now(), pool, schedule };
   return schedule;
@@ -39,4 +41,10 @@ export function charge(schedule: TFeeSchedule, count: number): TFeeCharge {
     total: (BigInt(schedule.assessment.amount) * n).toString(),
     shares: schedule.assessment.shares.map((s) => ({ payee: s.payee, amount: (BigInt(s.amount) * n).toString() })),
   };
+}
+
+/** The fee of one liveness check under this schedule (the assessment fee where it names none). */
+export function livenessCharge(schedule: TFeeSchedule): TFeeCharge {
+  const l = schedule.liveness ?? schedule.assessment;
+  return { scheduleVersion: schedule.version, count: 1, perAssessment: l.amount, total: l.amount, shares: l.shares.map((s) => ({ ...s })) };
 }

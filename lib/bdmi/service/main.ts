@@ -31,7 +31,13 @@ async function main() {
     const subjectKey = Buffer.from(required("BDMI_SUBJECT_KEY"), "base64");
     const url = env.BDMI_DATABASE_URL ?? env.DATABASE_URL;
     db = url ? { url, embedded: false, stop: async () => {} } : await startEmbeddedPostgres(env.DATA_DIR, log);
-    service = await startBdmiService({ databaseUrl: db.url, serviceKey, trusted, dataKey, subjectKey, host: env.BDMI_HOST, port: env.BDMI_PORT, log });
+    const thresholds = {
+      match: env.BDMI_MATCH_THRESHOLD,
+      review: env.BDMI_MATCH_REVIEW_THRESHOLD,
+      liveness: env.BDMI_LIVENESS_THRESHOLD,
+      antispoof: env.BDMI_ANTISPOOF_THRESHOLD,
+    };
+    service = await startBdmiService({ databaseUrl: db.url, serviceKey, trusted, dataKey, subjectKey, host: env.BDMI_HOST, port: env.BDMI_PORT, log, thresholds, warmFaces: true });
     log(`trusted agencies: ${[...trusted.keys()].join(", ") || "(none)"}`);
     log(`listening on ${service.url}`);
   } catch (e) {

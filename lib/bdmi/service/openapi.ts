@@ -5,9 +5,13 @@ import {
   MAX_FEED_ITEMS,
   ZAssessmentRequest,
   ZAssessmentResponse,
+  ZFaceEnrolRequest,
+  ZFaceEnrolResponse,
   ZFeedItem,
   ZFeedReport,
   ZFeeSchedule,
+  ZLivenessRequest,
+  ZLivenessResponse,
   ZSubjectsRequest,
   ZSubjectsResponse,
 } from "../contract";
@@ -33,6 +37,10 @@ const schemas = {
   AssessmentResponse: ZAssessmentResponse,
   FeedItem: ZFeedItem,
   FeedReport: ZFeedReport,
+  FaceEnrolRequest: ZFaceEnrolRequest,
+  FaceEnrolResponse: ZFaceEnrolResponse,
+  LivenessRequest: ZLivenessRequest,
+  LivenessResponse: ZLivenessResponse,
   Problem: ZProblem,
 } as const;
 
@@ -118,6 +126,36 @@ export function openApiDocument(): string {
           responses: {
             "200": ok("Results, per-item errors and the fee charged", json("AssessmentResponse")),
             ...errors,
+            "409": problem("The idempotency key was used with a different body"),
+          },
+        },
+      },
+      "/v1/faces": {
+        post: {
+          summary: "Enrol (or replace) a subject's reference face template from one JPEG photo with exactly one face",
+          description: "The embedding is computed by the service and stored encrypted (AES-256-GCM); the photo is not kept.",
+          parameters: signedParams,
+          requestBody: { required: true, content: json("FaceEnrolRequest") },
+          responses: {
+            "200": ok("Enrolled", json("FaceEnrolResponse")),
+            ...errors,
+            "422": problem("The photo shows no face (no-face) or more than one (two-faces)"),
+          },
+        },
+      },
+      "/v1/liveness-checks": {
+        post: {
+          summary: "Decide a kiosk liveness check (pass, fail or review with reasons) and charge its fee once per idempotency key",
+          description:
+            "Faces, embeddings, liveness and anti-spoof scores are recomputed from the frames; the transcript is checked for human " +
+            "timing; the match is the cosine similarity to the enrolled template. A pass records a 10/01 evidence item for the " +
+            "period. Frames are never stored. A repeated idempotency key answers the first decision with replayed=true.",
+          parameters: signedParams,
+          requestBody: { required: true, content: json("LivenessRequest") },
+          responses: {
+            "200": ok("The decision, the scores and thresholds it used, and the fee", json("LivenessResponse")),
+            ...errors,
+            "404": problem("No reference face is enrolled for this person (no-template); nothing is charged"),
             "409": problem("The idempotency key was used with a different body"),
           },
         },

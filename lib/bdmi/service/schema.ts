@@ -16,6 +16,14 @@ export const DEFAULT_FEE_SCHEDULE = {
     { payee: "platform", amount: "200000000" },
     { payee: "data-providers", amount: "100000000" },
   ],
+  // 3 TKY per liveness check as well, split the same way (schema version 2).
+  liveness: {
+    amount: "300000000",
+    shares: [
+      { payee: "platform", amount: "200000000" },
+      { payee: "data-providers", amount: "100000000" },
+    ],
+  },
 } as const;
 
 const MIGRATIONS: { version: number; sql: string }[] = [
@@ -86,6 +94,44 @@ const MIGRATIONS: { version: number; sql: string }[] = [
       values ('${DEFAULT_FEE_SCHEDULE.version}', '${DEFAULT_FEE_SCHEDULE.effectiveFrom}', ${DEFAULT_FEE_SCHEDULE.amount},
               '${JSON.stringify(DEFAULT_FEE_SCHEDULE.shares)}'::jsonb)
       on conflict do nothing;
+    `,
+  },
+  {
+    // Faces and liveness checks (the kiosk). A template is an encrypted embedding, never an image;
+    // a decision keeps scores and reasons, never a frame.
+    version: 2,
+    sql: `
+      create table bdmi.faces (
+        subject bytea primary key,          -- as in bdmi.subjects
+        agency text not null,
+        template_cipher bytea not null,     -- AES-256-GCM(BDMI_DATA_KEY, float32 embedding), AAD = subject
+        model text not null,
+        face_score real not null,
+        enrolled_at timestamptz not null default now()
+      );
+      create table bdmi.liveness_decisions (
+        id uuid primary key default gen_random_uuid(),
+        call_id uuid not null references bdmi.calls (id),
+        agency text not null,
+        idempotency_key text not null,
+        request_sha256 text not null,
+        subject bytea not null,
+        period text not null,
+        decision text not null check (decision in ('pass', 'fail', 'review')),
+        reasons text[] not null,
+        scores jsonb not null,
+        thresholds jsonb not null,
+        model text not null,
+        evidence_id bigint,
+        decided_at timestamptz not null default now(),
+        unique (agency, idempotency_key)
+      );
+      create index liveness_decisions_subject on bdmi.liveness_decisions (subject, decided_at);
+      alter table bdmi.fee_schedules add column liveness_amount numeric(38,0), add column liveness_shares jsonb;
+      update bdmi.fee_schedules
+         set liveness_amount = ${DEFAULT_FEE_SCHEDULE.liveness.amount},
+             liveness_shares = '${JSON.stringify(DEFAULT_FEE_SCHEDULE.liveness.shares)}'::jsonb
+       where version = '${DEFAULT_FEE_SCHEDULE.version}';
     `,
   },
 ];

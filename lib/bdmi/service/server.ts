@@ -1,12 +1,14 @@
 import http from "node:http";
 import type { z } from "zod";
-import { ZAssessmentRequest, ZFeedQuery, ZSubjectsRequest } from "../contract";
+import { ZAssessmentRequest, ZFaceEnrolRequest, ZFeedQuery, ZLivenessRequest, ZSubjectsRequest } from "../contract";
 import { H, sha256Hex, SignatureError, signResponse, verifyRequest } from "../signing";
 import { assessBatch } from "./assessments";
 import type { TBdmiContext } from "./context";
+import { enrolFace } from "./faces";
 import { currentSchedule } from "./fees";
 import { hashBody, loadFeed, MAX_FEED_BYTES, storedFeed } from "./feeds";
 import { openApiDocument } from "./openapi";
+import { livenessCheck } from "./liveness";
 import { invalid, ProblemError, zodFields } from "./problem";
 import { enrolSubjects } from "./subjects";
 
@@ -155,8 +157,19 @@ export function createBdmiServer(ctx: TBdmiServerOptions): http.Server {
       }
       case "POST /v1/evidence/feeds":
         return ok(await feed(req, url));
+      case "POST /v1/faces": {
+        const body = await readBody(req, MAX_JSON_BYTES);
+        const agency = await authenticate(req, sha256Hex(body), { consumeNonce: true });
+        return ok(await enrolFace(ctx, agency, parseJson(body, ZFaceEnrolRequest)));
+      }
+      case "POST /v1/liveness-checks": {
+        const body = await readBody(req, MAX_JSON_BYTES);
+        const sha = sha256Hex(body);
+        const agency = await authenticate(req, sha, { consumeNonce: true });
+        return ok(await livenessCheck(ctx, agency, sha, parseJson(body, ZLivenessRequest)));
+      }
       default: {
-        const known = ["/healthz", "/v1/openapi.json", "/v1/fees", "/v1/subjects", "/v1/assessments", "/v1/evidence/feeds"].includes(url.pathname);
+        const known = ["/healthz", "/v1/openapi.json", "/v1/fees", "/v1/subjects", "/v1/assessments", "/v1/evidence/feeds", "/v1/faces", "/v1/liveness-checks"].includes(url.pathname);
         throw known
           ? new ProblemError(405, "method-not-allowed", "Method not allowed", `${req.method} is not allowed on ${url.pathname}`)
           : new ProblemError(404, "not-found", "Not found", `no such endpoint: ${url.pathname}`);

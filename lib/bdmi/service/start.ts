@@ -1,6 +1,8 @@
 import type { KeyObject } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
+import type { TLivenessThresholds } from "../contract";
+import { faceEngine } from "./face-engine";
 import { MAX_SKEW_SECONDS } from "../signing";
 import { applyBdmiSchema } from "./schema";
 import { createBdmiServer } from "./server";
@@ -18,6 +20,10 @@ export type TBdmiServiceOptions = {
   port?: number;
   log?: (m: string) => void;
   poolMax?: number;
+  /** Face match and liveness thresholds; faces.ts's defaults when absent. */
+  thresholds?: TLivenessThresholds;
+  /** Load the face models now, in the background, so the first liveness check is not slow (main.ts does). */
+  warmFaces?: boolean;
 };
 
 export type TBdmiService = { url: string; port: number; pool: pg.Pool; close: () => Promise<void> };
@@ -39,7 +45,22 @@ export async function startBdmiService(opts: TBdmiServiceOptions): Promise<TBdmi
     await pool.end();
     throw e;
   }
-  const server = createBdmiServer({ pool, serviceKey: opts.serviceKey, trusted: opts.trusted, dataKey: opts.dataKey, subjectKey: opts.subjectKey, log });
+  const server = createBdmiServer({
+    pool,
+    serviceKey: opts.serviceKey,
+    trusted: opts.trusted,
+    dataKey: opts.dataKey,
+    subjectKey: opts.subjectKey,
+    log,
+    thresholds: opts.thresholds,
+  });
+  if (opts.warmFaces) {
+    const t0 = performance.now();
+    faceEngine().then(
+      () => log(`face models loaded in ${Math.round(performance.now() - t0)} ms`),
+      (e) => log(`face models failed to load: ${(e as Error).message}`),
+    );
+  }
   const host = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -17,11 +17,17 @@ import type { z } from "zod";
 import { bdmiUrl, env, required } from "../../env.js";
 import {
   ZAssessmentResponse,
+  ZFaceEnrolResponse,
   ZFeeSchedule,
+  ZLivenessResponse,
   ZSubjectsResponse,
   type TAssessmentRequest,
   type TAssessmentResponse,
+  type TFaceEnrolRequest,
+  type TFaceEnrolResponse,
   type TFeeSchedule,
+  type TLivenessRequest,
+  type TLivenessResponse,
 } from "../../bdmi/contract";
 import { loadPrivateKey, loadPublicKey } from "../../bdmi/signing";
 import { bdmiExchange, UnsignedResponseError, type TBdmiEndpoint, type TBdmiReply } from "../../bdmi/transport";
@@ -120,6 +126,12 @@ export function createBdmiClient(endpoint: TBdmiEndpoint, o: TBdmiClientOptions 
     fees: (): Promise<TFeeSchedule> => call(ZFeeSchedule, { method: "GET", pathWithQuery: "/v1/fees" }),
     enrolSubjects: (nationalIds: string[]) =>
       call(ZSubjectsResponse, { method: "POST", pathWithQuery: "/v1/subjects", body: JSON.stringify({ nationalIds }) }),
+    /** A reference face from a photo; BDMI answers 422 for a photo without exactly one face. */
+    enrolFace: (req: TFaceEnrolRequest): Promise<TFaceEnrolResponse> =>
+      call(ZFaceEnrolResponse, { method: "POST", pathWithQuery: "/v1/faces", body: JSON.stringify(req) }),
+    /** Idempotent on req.idempotencyKey: a retry answers the first decision and is not charged again; 404 when no face is enrolled. */
+    livenessCheck: (req: TLivenessRequest): Promise<TLivenessResponse> =>
+      call(ZLivenessResponse, { method: "POST", pathWithQuery: "/v1/liveness-checks", body: JSON.stringify(req) }),
   };
 }
 
