@@ -13,9 +13,10 @@ import { stopJobSender } from "../lib/server/jobs/enqueue";
 import { stderrProgress, type TResult, type TScenario } from "./harness";
 import { importScenario } from "./scenarios/import";
 import { monthlyRunScenario } from "./scenarios/monthly-run";
+import { ledgerScenario } from "./scenarios/ledger";
 
 /** Every scenario, in the order `all` runs them. A new scenario is one file and one line here. */
-const SCENARIOS: TScenario[] = [importScenario, monthlyRunScenario];
+const SCENARIOS: TScenario[] = [importScenario, monthlyRunScenario, ledgerScenario];
 
 const usage = `usage: npm run bench -- <${[...SCENARIOS.map((s) => s.name), "all"].join("|")}> [--n N]`;
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { n: { type: "string" } } });

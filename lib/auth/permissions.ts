@@ -9,6 +9,7 @@ export const PERMISSIONS = {
   "roll.import": ["officer", "admin"],
   "audit.read": ["officer", "supervisor", "admin"],
   "dashboard.read": ["supervisor", "admin"],
+  "fees.read": ["supervisor", "admin"],
   "runs.read": ["officer", "supervisor"],
   "runs.start": ["officer", "supervisor"],
   "users.manage": ["admin"],

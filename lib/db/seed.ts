@@ -2,6 +2,9 @@ import { Readable } from "node:stream";
 import { hash } from "@node-rs/argon2";
 import { systemActor } from "../server/actor";
 import { importRoll } from "../server/imports/import-roll";
+import { fundBureauAccount } from "../server/ledger/fund-bureau-account";
+import { TKY } from "../server/ledger/ledger-accounts";
+import { env } from "../env.js";
 import { prisma } from "./client";
 import { demoRollCsv } from "./demo-roll";
 import { guizhouRegions } from "./regions-guizhou";
@@ -41,6 +44,13 @@ export async function seedDemo(n = 6000, log: (m: string) => void = console.log)
       select: { id: true },
     });
     if (u.role === "admin") adminId = user.id;
+  }
+  // The demo bureau's TKY account is funded once (the key makes a second seed a no-op), so the
+  // demo's runs settle their fees on the embedded ledger.
+  if (env.LEDGER_ADAPTER === "embedded" && env.LEDGER_DEMO_FUNDING_TKY > 0) {
+    const amount = BigInt(env.LEDGER_DEMO_FUNDING_TKY) * TKY;
+    const f = await fundBureauAccount({ ...systemActor(), userId: adminId, role: "admin", regions: ["52"] }, { province: "52", amount, key: "demo-funding:52" });
+    log(`funded bureau:52 with ${env.LEDGER_DEMO_FUNDING_TKY} TKY${f.replayed ? " (already)" : ""}`);
   }
   const counties = (await db.region.findMany({ where: { level: "county" }, select: { code: true }, orderBy: { code: "asc" } })).map((r) => r.code);
   // Guiyang's counties appear three times, so the demo officer has a busy region.

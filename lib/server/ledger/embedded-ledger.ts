@@ -1,7 +1,6 @@
 import "server-only";
 import type pg from "pg";
 import { pool } from "../../db/client";
-import { pgTx } from "../../db/pg-tx";
 import { AppError } from "../app-error";
 import type { TLedgerAdapter, TLedgerHead, TLedgerIntent, TLedgerReceipt } from "./ledger-adapter";
 import { canonicalIntent, chainHash, validateIntent } from "./ledger-intent";
@@ -86,14 +85,9 @@ export function createEmbeddedLedger(): TEmbeddedLedger {
         }
       });
       if (bodies.length) {
-        // One statement, one transaction: ledger_submit is volatile, so each call sees the ones before it.
-        const rows = await pgTx(async (client) => {
-          const r = await client.query<TSubmitRow & { i: string }>(
-            `select b.i, r.* from unnest($1::text[]) with ordinality as b(body, i) cross join lateral ledger_submit(b.body) r order by b.i`,
-            [bodies],
-          );
-          return r.rows;
-        });
+        // One call, one transaction: the intents are checked in order against running balances and
+        // written with one statement each for transfers and postings (migration ..._ledger_batch_submit).
+        const { rows } = await pool().query<TSubmitRow & { i: number }>(`select * from ledger_submit_many($1::text[])`, [bodies]);
         for (const row of rows) {
           const i = at[Number(row.i) - 1]!;
           results[i] = outcome(intents[i]!, row);
