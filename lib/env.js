@@ -204,26 +204,6 @@ const ZEnv = z.object({
   SETTLE_LEASE_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Backoff after a ledger outage or a blocked settlement: doubles from 1 s up to this. */
   SETTLE_MAX_BACKOFF_SECONDS: z.coerce.number().int().min(1).default(300),
-  // The TKY ledger and fee settlement (issue 5).
-  /** Which ledger settles fees: the embedded double-entry ledger in Postgres, or NEO N3. */
-  LEDGER_ADAPTER: z.enum(["embedded", "neo"]).default("embedded"),
-  /** Account codes; a province's bureau pays from "<LEDGER_BUREAU_PREFIX><province code>". */
-  LEDGER_BUREAU_PREFIX: z.string().min(1).default("bureau:"),
-  LEDGER_OPERATOR_ACCOUNT: z.string().min(1).default("operator:thekey"),
-  LEDGER_PROVIDER_ACCOUNT: z.string().min(1).default("provider:data"),
-  /** The embedded ledger's issuer: the one account allowed to go negative (demo and test funding). */
-  LEDGER_ISSUER_ACCOUNT: z.string().min(1).default("issuer:tky"),
-  /** A bureau's balance warns when below the fees of this many recent days, or below LEDGER_LOW_BALANCE_TKY. */
-  LEDGER_LOW_BALANCE_DAYS: z.coerce.number().int().min(0).default(30),
-  LEDGER_LOW_BALANCE_TKY: z.coerce.number().int().min(0).default(10_000),
-  /** Whole TKY the demo seed funds the demo province's bureau with (0: none). */
-  LEDGER_DEMO_FUNDING_TKY: z.coerce.number().int().min(0).default(1_000_000),
-  /** Settlements the worker claims at a time, how often it looks for due ones, and its claim's lease. */
-  SETTLE_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
-  SETTLE_POLL_MS: z.coerce.number().int().min(10).default(1000),
-  SETTLE_LEASE_SECONDS: z.coerce.number().int().min(1).default(60),
-  /** Backoff after a ledger outage or a blocked settlement: doubles from 1 s up to this. */
-  SETTLE_MAX_BACKOFF_SECONDS: z.coerce.number().int().min(1).default(300),
 });
 
 const parsed = ZEnv.safeParse(process.env);
