@@ -34,13 +34,34 @@ export function canonicalEventJson(e: TLeafEvent): string {
 const str = (v: string | null) => (v === null ? "null" : JSON.stringify(v));
 
 /**
+ * RFC 8785 for the common summary: a flat object of strings, finite numbers, booleans and nulls.
+ * Keys sorted by UTF-16 code units (Array.prototype.sort's default), values as JSON.stringify
+ * writes them (ECMAScript number serialisation, which RFC 8785 §3.2.2.3 adopts). Anything else goes
+ * through the library.
+ */
+function canonicalSummary(v: unknown): string {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return canonicalize(v) ?? "null";
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).sort();
+  let out = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const x = o[k];
+    const t = typeof x;
+    if (!(x === null || t === "string" || t === "boolean" || (t === "number" && Number.isFinite(x)))) return canonicalize(v) ?? "null";
+    out += (i ? "," : "") + JSON.stringify(k) + ":" + JSON.stringify(x);
+  }
+  return out + "}";
+}
+
+/**
  * The same bytes as canonicalEventJson, faster: the top-level keys are fixed, so they are written in
  * their RFC 8785 order (UTF-16 code units) by hand and only `summary` goes through the library.
  * A property test holds the two to the same output. JSON.stringify of a string is RFC 8785's string
  * form for well-formed strings, and PostgreSQL text is always well-formed UTF-8.
  */
 export function fastCanonicalEventJson(e: TLeafEvent): string {
-  const summary = e.summary === undefined ? "null" : canonicalize(e.summary);
+  const summary = e.summary === undefined ? "null" : canonicalSummary(e.summary);
   return (
     `{"action":${str(e.action)},"actorId":${str(e.actorId)},"actorRole":${str(e.actorRole)},"at":${str(e.at)},` +
     `"id":${str(e.id)},"ip":${str(e.ip)},"regionCode":${str(e.regionCode)},"requestId":${str(e.requestId)},` +

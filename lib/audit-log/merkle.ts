@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 // RFC 6962 §2.1 Merkle hash trees (SHA-256), with the proof verification algorithms of RFC 9162
 // §2.1.3.2 and §2.1.4.2. Pure: no database, no server-only, so an auditor can run it anywhere.
@@ -14,12 +14,19 @@ const NODE_PREFIX = Buffer.from([0x01]);
 /** MTH({}) = SHA-256 of the empty string. */
 export const EMPTY_ROOT: THash = createHash("sha256").digest();
 
+// crypto.hash (one-shot) is about a third faster than createHash for inputs this small.
 export function hashLeaf(data: Uint8Array | string): THash {
+  if (typeof data === "string") return hash("sha256", "\u0000" + data, "buffer");
   return createHash("sha256").update(LEAF_PREFIX).update(data).digest();
 }
 
+const nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE);
+nodeInput[0] = NODE_PREFIX[0]!;
 export function hashChildren(left: THash, right: THash): THash {
-  return createHash("sha256").update(NODE_PREFIX).update(left).update(right).digest();
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) return createHash("sha256").update(NODE_PREFIX).update(left).update(right).digest();
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 1 + HASH_SIZE);
+  return hash("sha256", nodeInput, "buffer");
 }
 
 /** The largest power of two strictly less than n (n > 1): RFC 6962's split point k. */

@@ -8,6 +8,8 @@ export const PERMISSIONS = {
   "pensioners.revealId": ["officer", "supervisor"],
   "roll.import": ["officer", "admin"],
   "audit.read": ["officer", "supervisor", "admin"],
+  /** The audit viewer, proofs, checkpoints and exports of the whole trail (supervisors and auditors). */
+  "audit.verify": ["supervisor"],
   "dashboard.read": ["supervisor", "admin"],
   "fees.read": ["supervisor", "admin"],
   "runs.read": ["officer", "supervisor"],

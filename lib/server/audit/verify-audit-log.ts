@@ -58,18 +58,72 @@ export async function verifyAuditLog(opts: { publicKey: KeyObject; origin: strin
   while (cpIndex < checkpoints.length && checkpoints[cpIndex]!.size === 0) cpIndex++;
   let expected = 0;
   let gap = false;
-  for (let lo = 0; lo < total && !gap; lo += CHUNK) {
+  // The next chunk is read while this one is hashed: Postgres and Node work side by side.
+  // Leaves by their index, then their events by an id range (leaves are sealed mostly in id order),
+  // or by the list of ids when the chunk's ids are scattered: index range scans either way.
+  const fetchChunk = async (lo: number) => {
     const hi = Math.min(total, lo + CHUNK);
-    const [rows, stored] = await Promise.all([
-      db.query(
-        `select l.seq::text as seq, l.event_id::text as event_id, l.leaf_hash, e.id is not null as present, ${LEAF_EVENT_COLUMNS("e")}
-           from audit_log_leaves l left join audit_events e on e.id = l.event_id
-          where l.seq >= $1 and l.seq < $2 order by l.seq`,
+    const [leaves, stored] = await Promise.all([
+      db.query<{ seq: string; event_id: string }>(
+        `select l.seq::text, l.event_id::text from audit_log_leaves l where l.seq >= $1 and l.seq < $2 order by l.seq`,
         [lo, hi],
       ),
       storedNodesEndingIn(lo, hi),
     ]);
-    for (const row of rows.rows) {
+    let min = BigInt(Number.MAX_SAFE_INTEGER);
+    let max = 0n;
+    for (const l of leaves.rows) {
+      const id = BigInt(l.event_id);
+      if (id < min) min = id;
+      if (id > max) max = id;
+    }
+    const dense = max - min < BigInt(2 * leaves.rows.length);
+    const events = leaves.rows.length
+      ? await db.query(
+          dense
+            ? `select ${LEAF_EVENT_COLUMNS("e")} from audit_events e where e.id between $1 and $2`
+            : `select ${LEAF_EVENT_COLUMNS("e")} from audit_events e where e.id = any($1::bigint[])`,
+          dense ? [min.toString(), max.toString()] : [leaves.rows.map((l) => l.event_id)],
+        )
+      : { rows: [] };
+    const byId = new Map<string, Record<string, unknown>>();
+    for (const e of events.rows) byId.set(e.id as string, e);
+    return [leaves.rows.map((l) => ({ ...l, event: byId.get(l.event_id) ?? null })), stored] as const;
+  };
+  // Stored leaf hashes are read only for 256-leaf blocks whose recomputed subtree differs from the
+  // stored one (and for the last, partial block), to name the first leaf that changed.
+  const BLOCK = 2 ** STORED_LEVEL;
+  const pinpoint = async (from: number, hashes: Uint8Array[], ids: string[], deleted: Set<number>, rangeProblem: boolean) => {
+    const r = await db.query<{ seq: string; leaf_hash: Buffer }>(
+      `select l.seq::text, l.leaf_hash from audit_log_leaves l where l.seq >= $1 and l.seq < $2 order by l.seq`,
+      [from, from + hashes.length],
+    );
+    let found = false;
+    for (const row of r.rows) {
+      const k = Number(row.seq) - from;
+      if (deleted.has(k + from)) continue;
+      if (hashes[k] && !equalHash(hashes[k], row.leaf_hash)) {
+        bad(k + from, ids[k]!, `event ${ids[k]} (leaf ${k + from}) differs from what was sealed`);
+        found = true;
+      }
+    }
+    if (!found && rangeProblem && !hashes.some((_, k) => deleted.has(k + from))) {
+      bad(from, null, `leaves ${from}..${from + hashes.length - 1} differ from the subtree sealed over them`, from + hashes.length - 1);
+    }
+  };
+  let next = total > 0 ? fetchChunk(0) : null;
+  let tail: { from: number; hashes: Uint8Array[]; ids: string[] } = { from: 0, hashes: [], ids: [] };
+  const deleted = new Set<number>();
+  const ZERO = new Uint8Array(32);
+  for (let lo = 0; lo < total && !gap; lo += CHUNK) {
+    const hi = Math.min(total, lo + CHUNK);
+    const [rows, stored] = await next!;
+    next = hi < total ? fetchChunk(hi) : null;
+    next?.catch(() => {});
+    const hashes: Uint8Array[] = [];
+    const ids: string[] = [];
+    const suspects: number[] = [];
+    for (const row of rows) {
       const seq = Number(row.seq);
       if (seq !== expected) {
         // Every later leaf would be misplaced: the first bad entry is this one, and the walk stops.
@@ -78,17 +132,21 @@ export async function verifyAuditLog(opts: { publicKey: KeyObject; origin: strin
         break;
       }
       let h: Uint8Array;
-      if (!row.present) {
+      if (!row.event) {
         bad(seq, row.event_id, `event ${row.event_id} (leaf ${seq}) was deleted`);
-        h = row.leaf_hash;
+        deleted.add(seq);
+        h = ZERO;
       } else {
-        h = eventLeafHash(leafEventOf(row));
-        if (!equalHash(h, row.leaf_hash)) bad(seq, row.event_id, `event ${row.event_id} (leaf ${seq}) differs from what was sealed`);
+        h = eventLeafHash(leafEventOf(row.event));
       }
+      hashes.push(h);
+      ids.push(row.event_id);
       range.append(h, (level, index, hash) => {
         if (level < STORED_LEVEL) return;
         const s = stored.get(`${level}:${index}`);
-        if (s && !equalHash(s, hash)) bad(index * 2 ** level, null, `leaves ${index * 2 ** level}..${(index + 1) * 2 ** level - 1} differ from the subtree sealed over them`, (index + 1) * 2 ** level - 1);
+        if (s && equalHash(s, hash)) return;
+        if (level === STORED_LEVEL) suspects.push(index);
+        else if (s) bad(index * 2 ** level, null, `leaves ${index * 2 ** level}..${(index + 1) * 2 ** level - 1} differ from the subtree sealed over them`, (index + 1) * 2 ** level - 1);
       });
       expected++;
       while (cpIndex < checkpoints.length && checkpoints[cpIndex]!.size === range.size) {
@@ -100,8 +158,15 @@ export async function verifyAuditLog(opts: { publicKey: KeyObject; origin: strin
         cpIndex++;
       }
     }
+    for (const b of suspects) {
+      const from = b * BLOCK;
+      await pinpoint(from, hashes.slice(from - lo, from - lo + BLOCK), ids.slice(from - lo, from - lo + BLOCK), deleted, true);
+    }
+    const tailFrom = Math.floor(range.size / BLOCK) * BLOCK;
+    tail = { from: tailFrom, hashes: hashes.slice(tailFrom - lo), ids: ids.slice(tailFrom - lo) };
     opts.onProgress?.(hi, total);
   }
+  if (!gap && tail.hashes.length) await pinpoint(tail.from, tail.hashes, tail.ids, deleted, false);
   for (; cpIndex < checkpoints.length && !gap; cpIndex++) {
     bad(range.size, null, `checkpoint ${checkpoints[cpIndex]!.id} covers ${checkpoints[cpIndex]!.size} leaves, the log has ${range.size}: leaves were removed`);
   }
