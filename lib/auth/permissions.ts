@@ -15,6 +15,12 @@ export const PERMISSIONS = {
   "runs.read": ["officer", "supervisor"],
   "runs.start": ["officer", "supervisor"],
   "users.manage": ["admin"],
+  /** Kiosk devices: enrol (one-time code), list, revoke. */
+  "devices.manage": ["admin"],
+  /** Due kiosk checks per region (the officer's follow-up list). */
+  "checks.read": ["officer", "supervisor"],
+  /** A pensioner's reference face for the kiosk, from a photo (forwarded to BDMI; no image kept). */
+  "faces.enrol": ["officer"],
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;

@@ -3,7 +3,8 @@ import type { TRole } from "../auth/permissions";
 /** Who is acting, and through which request: threaded from withRoute into every use case. */
 export type TActor = {
   userId: string | null;
-  role: TRole | "system" | "anonymous";
+  /** "kiosk": an enrolled kiosk device (userId is then the device's id). */
+  role: TRole | "system" | "anonymous" | "kiosk";
   regions: string[];
   requestId: string | null;
   ip: string | null;

@@ -1,19 +1,17 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
-import { z, type ZodType } from "zod";
 import { clientIp } from "../auth/client-ip";
 import { currentUser, type TCurrentUser } from "../auth/current-user";
 import { can, type TPermission } from "../auth/permissions";
 import type { TActor } from "./actor";
-import { AppError, type TFieldError } from "./app-error";
-import { localizeMessage, vmsg } from "../i18n/validation";
-import type { TLocale } from "../i18n/locales";
+import { AppError } from "./app-error";
+import { vmsg } from "../i18n/validation";
+import { parseInput as parse, problem, type TOut, type TSchemas } from "./problem-response";
 import { log } from "./log";
 import { requestLocale } from "./request-locale";
 
-type TSchemas = { params?: ZodType; query?: ZodType; body?: ZodType };
-type TOut<S, K extends keyof TSchemas> = S extends Record<K, ZodType> ? z.output<S[K]> : undefined;
+export { problem };
 
 export type TRouteContext<S extends TSchemas> = {
   request: NextRequest;
@@ -24,34 +22,6 @@ export type TRouteContext<S extends TSchemas> = {
   query: TOut<S, "query">;
   body: TOut<S, "body">;
 };
-
-function zodFieldErrors(error: z.ZodError, prefix: string): TFieldError[] {
-  return error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join("."), message: i.message }));
-}
-
-function parse<T extends ZodType>(schema: T | undefined, value: unknown, prefix: string) {
-  if (!schema) return undefined;
-  const r = schema.safeParse(value);
-  if (!r.success) throw AppError.validation(zodFieldErrors(r.error, prefix));
-  return r.data;
-}
-
-/** application/problem+json; field messages are codes until here, then words in the caller's language. */
-export function problem(err: AppError, requestId: string, locale: TLocale): NextResponse {
-  const errors = err.fieldErrors.map((f) => ({ path: f.path, ...localizeMessage(f.message, locale) }));
-  return NextResponse.json(
-    {
-      type: `about:blank#${err.code}`,
-      title: err.userMessage,
-      status: err.status,
-      code: err.code,
-      errors: errors.length ? errors : undefined,
-      upstreamStatus: err.upstreamStatus,
-      requestId,
-    },
-    { status: err.status, headers: { "content-type": "application/problem+json", "x-request-id": requestId } },
-  );
-}
 
 /**
  * The declarative route wrapper (formbricks' api-wrapper): authenticates, checks the permission,

@@ -10,6 +10,8 @@ import { BOSS_SCHEMA, QUEUES } from "../server/jobs/queues";
 import { ensureLedgerAccounts } from "../server/ledger/ensure-ledger-accounts";
 import { ledgerAdapter } from "../server/ledger/ledger";
 import { runSettlementLoop } from "../server/ledger/run-settlement-loop";
+import { systemActor } from "../server/actor";
+import { expireOverdueChecks } from "../server/checks/expire-overdue-checks";
 import { log } from "../server/log";
 import { orphanedRuns, processMonthlyRun } from "../server/runs/process-monthly-run";
 
@@ -65,6 +67,14 @@ async function main() {
       .catch((e) => log.error("run sweep failed", { error: String(e) }));
   }, sweepMs);
 
+  // Kiosk checks past their due date expire and open an overdue case (any worker may sweep; rows are claimed with skip locked).
+  const expireChecks = () =>
+    expireOverdueChecks(systemActor())
+      .then((n) => n && log.info("kiosk checks expired", { n }))
+      .catch((e) => log.error("kiosk check sweep failed", { error: String(e) }));
+  void expireChecks();
+  const checkSweep = setInterval(expireChecks, 10 * 60_000);
+
   // The fee settlement outbox (settlements table), worked by a loop of its own (settle-due-fees.ts).
   if (env.LEDGER_ADAPTER === "embedded") await ensureLedgerAccounts();
   const settlement = runSettlementLoop({
@@ -86,6 +96,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     clearInterval(sweep);
+    clearInterval(checkSweep);
     await auditSealing.stop();
     await settlement.stop();
     await boss.stop({ graceful: true, timeout: 10_000 });

@@ -1,0 +1,41 @@
+import "server-only";
+import { NextResponse } from "next/server";
+import type { z, ZodType } from "zod";
+import { AppError, type TFieldError } from "./app-error";
+import { localizeMessage } from "../i18n/validation";
+import type { TLocale } from "../i18n/locales";
+
+// What withRoute (staff) and withKioskRoute (devices) share: input parsing with field paths, and
+// every error as application/problem+json.
+
+export type TSchemas = { params?: ZodType; query?: ZodType; body?: ZodType };
+export type TOut<S, K extends keyof TSchemas> = S extends Record<K, ZodType> ? z.output<S[K]> : undefined;
+
+function zodFieldErrors(error: z.ZodError, prefix: string): TFieldError[] {
+  return error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join("."), message: i.message }));
+}
+
+export function parseInput<T extends ZodType>(schema: T | undefined, value: unknown, prefix: string) {
+  if (!schema) return undefined;
+  const r = schema.safeParse(value);
+  if (!r.success) throw AppError.validation(zodFieldErrors(r.error, prefix));
+  return r.data;
+}
+
+/** application/problem+json; field messages are codes until here, then words in the caller's language. */
+export function problem(err: AppError, requestId: string, locale: TLocale): NextResponse {
+  const errors = err.fieldErrors.map((f) => ({ path: f.path, ...localizeMessage(f.message, locale) }));
+  return NextResponse.json(
+    {
+      type: `about:blank#${err.code}`,
+      title: err.userMessage,
+      status: err.status,
+      code: err.code,
+      errors: errors.length ? errors : undefined,
+      upstreamStatus: err.upstreamStatus,
+      requestId,
+    },
+    { status: err.status, headers: { "content-type": "application/problem+json", "x-request-id": requestId } },
+  );
+}
+
