@@ -1,6 +1,7 @@
 import "server-only";
 import type pg from "pg";
 import type { TFeeCharge } from "../../bdmi/contract";
+import { queueFeeSettlement } from "../ledger/queue-fee-settlement";
 
 /**
  * The one place kiosk fees are written: a fee_records row per BDMI charge of a kiosk check (kind
@@ -17,5 +18,7 @@ export async function recordKioskFee(
      values (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
     [f.kind, f.period, f.regionCode, f.fee.count, f.fee.total, share("platform"), share("data-providers"), f.fee.scheduleVersion, f.bdmiCallId],
   );
+  // Its settlement intent commits with it (the outbox); the worker settles it through the ledger.
+  await queueFeeSettlement(client, { key: `fee-check:${rows[0]!.id}`, kind: "fee-check", feeFilter: { feeIds: [rows[0]!.id] } });
   return { id: rows[0]!.id, amount: BigInt(f.fee.total) };
 }
