@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { pool } from "../../db/client";
+import { pgTx } from "../../db/pg-tx";
 import type { TAssessmentResponse } from "../../bdmi/contract";
 import type { TStatus, TSurvivalState } from "../../bdmi/survival-model";
 import { ageAtPeriodStart } from "../../domain/period";
@@ -100,15 +101,10 @@ export async function assessBatch(actor: TActor, run: TRunForBatch, b: TBatchBou
 
   const byId = new Map(rows.map((r) => [r.id, r]));
   const results = (response?.results ?? []).filter((x) => byId.has(x.ref));
-  const client = await pool().connect();
-  try {
-    await client.query("begin");
+  return pgTx(async (client) => {
     // Claim the batch first: if another worker already finished it, write nothing at all.
     const claim = await client.query(`update run_batches set done = true, finished_at = now() where run_id = $1 and batch_no = $2 and not done`, [run.id, b.batchNo]);
-    if (claim.rowCount === 0) {
-      await client.query("rollback");
-      return out;
-    }
+    if (claim.rowCount === 0) return out;
 
     const ins = await client.query<{ pensioner_id: string }>(
       `insert into survival_statuses (pensioner_id, period, region_code, status, basis, s, t, death_at, affirmed_at,
@@ -262,13 +258,7 @@ export async function assessBatch(actor: TActor, run: TRunForBatch, b: TBatchBou
         summary: { batchNo: b.batchNo, assessed: out.assessed, errors: out.errors, transitions: transitions.length, checks: out.checks, cases: out.cases, fee: out.fee.toString(), bdmiCallId: response?.callId ?? null, replayed: response?.replayed ?? false },
       },
     ]);
-    await client.query("commit");
     out.committed = true;
     return out;
-  } catch (e) {
-    await client.query("rollback").catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
