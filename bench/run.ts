@@ -13,11 +13,12 @@ import { stopJobSender } from "../lib/server/jobs/enqueue";
 import { stderrProgress, type TResult, type TScenario } from "./harness";
 import { auditScenario } from "./scenarios/audit";
 import { importScenario } from "./scenarios/import";
+import { kioskScenario } from "./scenarios/kiosk";
 import { monthlyRunScenario } from "./scenarios/monthly-run";
 import { ledgerScenario } from "./scenarios/ledger";
 
 /** Every scenario, in the order `all` runs them. A new scenario is one file and one line here. */
-const SCENARIOS: TScenario[] = [importScenario, monthlyRunScenario, ledgerScenario, auditScenario];
+const SCENARIOS: TScenario[] = [importScenario, monthlyRunScenario, ledgerScenario, auditScenario, kioskScenario];
 
 const usage = `usage: npm run bench -- <${[...SCENARIOS.map((s) => s.name), "all"].join("|")}> [--n N]`;
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { n: { type: "string" } } });

@@ -24,7 +24,8 @@ import { timed, type TScenario } from "../harness";
 const PERIOD = "2026-10";
 const FLOOR_TABLE = "bench_run_floor";
 
-async function startBdmiProcess(url: string): Promise<{ url: string; stop: () => Promise<void> }> {
+/** The reference BDMI service as its own process on the bench database (the kiosk scenario uses it too). */
+export async function startBdmiProcess(url: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/bdmi/service/main.ts"], {
     env: childEnv({ BDMI_DATABASE_URL: url, DATABASE_URL: url, PENSION_EMBEDDED: "0", BDMI_PORT: String(port), LOG_LEVEL: "warn" }),
