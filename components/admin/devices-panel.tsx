@@ -113,7 +113,7 @@ export function DevicesPanel({ initial, regionOptions }: { initial: TList; regio
         <table className="w-full text-left">
           <thead className="bg-slate-100 text-sm">
             <tr>
-              {(["name", "location", "region", "state", "enrolledAt", "createdAt"] as const).map((c) => <th key={c} className="px-3 py-2">{t(c)}</th>)}
+              {(["name", "location", "region", "stateHeading", "enrolledAt", "createdAt"] as const).map((c) => <th key={c} className="px-3 py-2">{t(c)}</th>)}
               <th />
             </tr>
           </thead>
