@@ -11,6 +11,7 @@ import pg from "pg";
 import { childEnv, env } from "../lib/env.js";
 import { freePort, portFree, startEmbeddedPostgres, type TDatabase } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
+import { copyFaceModels } from "./copy-face-models.mjs";
 
 const require = createRequire(import.meta.url);
 const dev = process.argv.includes("--dev");
@@ -97,6 +98,8 @@ async function main() {
       firstStart = true;
     }
   }
+  // The kiosk loads Human's face models from public/models (git-ignored): copy them before serving.
+  copyFaceModels({ quiet: true });
   const next = require.resolve("next/dist/bin/next");
   if (!dev && needsBuild()) {
     say("building the app (sources changed since the last build)");
