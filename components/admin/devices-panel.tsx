@@ -3,19 +3,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { api, ApiError } from "@/lib/query-client";
+import type { TDeviceView } from "@/lib/server/kiosk/list-kiosk-devices";
 
-type TDevice = {
-  id: string;
-  regionCode: string;
-  name: string;
-  location: string;
-  state: "awaiting-code" | "code-expired" | "active" | "revoked";
-  codeExpiresAt: string | null;
-  enrolledAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-};
-type TList = { items: TDevice[]; total: number; page: number; pageSize: number };
+type TList = { items: TDeviceView[]; total: number; page: number; pageSize: number };
 const PAGE_SIZE = 25;
 
 const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }) : "—");

@@ -4,20 +4,9 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { api } from "@/lib/query-client";
+import type { TCheckView } from "@/lib/server/checks/list-kiosk-checks";
 
-type TCheck = {
-  id: string;
-  pensionerId: string;
-  name: string;
-  regionCode: string;
-  period: string;
-  reason: "suspected" | "cohort" | "officer";
-  status: "scheduled" | "in_progress" | "passed" | "failed" | "review" | "expired";
-  dueOn: string;
-  failures: number;
-  overdue: boolean;
-};
-type TList = { items: TCheck[]; total: number; page: number; pageSize: number; today: string };
+type TList = { items: TCheckView[]; total: number; page: number; pageSize: number; today: string };
 const PAGE_SIZE = 50;
 const STATUSES = ["open", "all", "scheduled", "in_progress", "passed", "failed", "review", "expired"] as const;
 
