@@ -1,70 +1,81 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { Browser, BrowserContext, Page, PlaywrightWorkerArgs } from "@playwright/test";
-import { ZKioskSubmit, type TKioskResult } from "../lib/domain/kiosk-contract";
+import { randomUUID } from "node:crypto";
+import type { APIRequestContext, Browser, BrowserContext, Page } from "@playwright/test";
 import { prisma } from "../lib/db/client";
-import { testEnv } from "../lib/env.js";
-import { KIOSK_TOKEN_COOKIE } from "../lib/server/kiosk/authenticate-device";
-import { makeTestVideos } from "../scripts/make-test-videos";
-import { expect, test } from "./fixtures";
+import { currentPeriod } from "../lib/domain/period";
+import { cropJpeg } from "../test/face-fixtures";
+import { expect, signIn, test as base, type TTestUser } from "./fixtures";
 
-// The kiosk page in Chromium with a fake camera (environment.md): Chromium plays a Y4M file as its
-// webcam. The videos are made from Human's asset photos by scripts/make-test-videos.ts (cached in
-// .data/test-videos). The kiosk API (identify/start/submit) is answered here, from the contract's
-// schemas, so these tests hold the page to the contract on their own; the server's decisions
-// (face match, spoof scores) are covered by the BDMI service's integration tests.
-const videos = makeTestVideos();
-const baseArgs = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-/**
- * A browser whose camera plays `file`. Launched here rather than with test.use({ launchOptions }),
- * which Playwright allows only per file: each video needs its own browser.
- */
-async function cameraPage(playwright: PlaywrightWorkerArgs["playwright"], file: string, baseURL: string) {
-  const browser: Browser = await playwright.chromium.launch({
-    executablePath: testEnv.chromiumPath || undefined,
-    args: [...baseArgs, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${file}`],
-  });
-  const context = await browser.newContext({ baseURL, locale: "zh-CN", timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 800 } });
-  await enrolDevice(context, baseURL);
-  return { browser, page: await context.newPage() };
+// The kiosk page in Chromium against the real server: the real kiosk routes (identify, start,
+// submit) and the real BDMI service that `npm start` runs, which decides every submission from the
+// frames. The kiosk device is enrolled as an admin and a kiosk do it (API → one-time code → the
+// kiosk's POST /api/v1/kiosk/enrol sets the httpOnly cookie); the pensioner's reference face is
+// enrolled through the officer API. Only the check itself is written here, as the monthly run
+// writes it. For the camera tests Chromium plays a Y4M file as its webcam (environment.md); the
+// videos are made from Human's asset photos by scripts/make-test-videos.ts (cached in .data/test-videos).
+const COUNTY = "520102";
+/** The man of the live video, from ANOTHER photograph of him (README: Kiosk test videos). */
+const manReferencePhoto = () => cropJpeg("screenshot-facedetect.jpg", [8, 346, 150, 150]);
+
+type TStaff = { request: APIRequestContext; user: TTestUser };
+type TKioskFixtures = {
+  /** A signed-in admin (devices.manage) and a signed-in officer (faces.enrol), each in its own browser context. */
+  admin: TStaff;
+  officer: TStaff;
+  kiosk: {
+    /** Registers a device as the admin and enrols `context` with its one-time code; returns the device id. */
+    enrol: (context: BrowserContext) => Promise<string>;
+    /** A pensioner in the device's county with a scheduled check due in 20 days (as the monthly run writes it). */
+    pensionerWithCheck: (o?: { failures?: number; face?: boolean }) => Promise<{ id: string; nationalId: string; checkId: string }>;
+  };
+};
+
+async function staff(browser: Browser, user: TTestUser, baseURL: string, use: (s: TStaff) => Promise<void>) {
+  const context = await browser.newContext({ baseURL });
+  await signIn(await context.newPage(), user);
+  await use({ request: context.request, user });
+  await context.close();
 }
 
-/** An enrolled kiosk device for this browser: the row the enrolment API writes, and its token cookie. */
-async function enrolDevice(context: BrowserContext, baseURL: string) {
-  const token = randomBytes(32).toString("base64url");
-  const device = await prisma().kioskDevice.create({
-    data: { regionCode: "520102", name: `E2E 自助终端 ${randomUUID().slice(0, 4)}`, location: "测试大厅", tokenHash: createHash("sha256").update(token).digest() },
-    select: { id: true },
-  });
-  await context.addCookies([{ name: KIOSK_TOKEN_COOKIE, value: token, url: baseURL }]);
-  return device.id;
-}
+const test = base.extend<TKioskFixtures>({
+  admin: async ({ browser, users, baseURL }, use) => staff(browser, await users.create("admin", ["52"]), baseURL!, use),
+  officer: async ({ browser, users, baseURL }, use) => staff(browser, await users.create("officer", ["5201"]), baseURL!, use),
+  kiosk: async ({ admin, officer, pensioners }, use) => {
+    await use({
+      async enrol(context) {
+        const made = await admin.request.post("/api/v1/devices", { data: { regionCode: COUNTY, name: `E2E 自助终端 ${randomUUID().slice(0, 4)}`, location: "测试大厅" } });
+        expect(made.status()).toBe(201);
+        const { id, code } = (await made.json()) as { id: string; code: string };
+        // The kiosk's own exchange: context.request shares the browser context's cookie jar.
+        const enrolled = await context.request.post("/api/v1/kiosk/enrol", { data: { code } });
+        expect(enrolled.status()).toBe(200);
+        expect((await context.cookies()).some((c) => c.name === "kiosk_device_token" && c.httpOnly)).toBe(true);
+        return id;
+      },
+      async pensionerWithCheck(o = {}) {
+        const p = await pensioners.create(COUNTY, { name: "王小梅" });
+        const check = await prisma().kioskCheck.create({
+          data: { pensionerId: p.id, regionCode: COUNTY, period: currentPeriod(), reason: "officer", status: "scheduled", dueOn: new Date(Date.now() + 20 * 86_400_000), failures: o.failures ?? 0 },
+          select: { id: true },
+        });
+        if (o.face) {
+          const r = await officer.request.post(`/api/v1/pensioners/${p.id}/face`, { multipart: { photo: { name: "man.jpg", mimeType: "image/jpeg", buffer: manReferencePhoto() } } });
+          expect(r.status(), await r.text()).toBe(200);
+        }
+        return { id: p.id, nationalId: p.nationalId, checkId: check.id };
+      },
+    });
+  },
+});
 
-type TMockOptions = { triesLeft?: number; tryMs?: number; decide?: () => TKioskResult; status?: Partial<Record<"identify" | "start" | "submit", number>> };
-
-/** Answers the kiosk API as the contract says, and records what the page sent. */
-async function mockKioskApi(page: Page, o: TMockOptions = {}) {
-  const calls = { identify: [] as unknown[], start: [] as unknown[], submit: [] as unknown[], steps: [] as string[][] };
-  let triesLeft = o.triesLeft ?? 3;
-  const problem = (status: number) => ({ status, contentType: "application/problem+json", body: JSON.stringify({ type: "about:blank", title: "error", status }) });
-  await page.route("**/api/v1/kiosk/identify", async (route) => {
-    calls.identify.push(route.request().postDataJSON());
-    if (o.status?.identify) return route.fulfill(problem(o.status.identify));
-    await route.fulfill({ json: { checkId: randomUUID(), maskedName: "王*梅", dueOn: "2026-12-31", triesLeft } });
-  });
-  await page.route("**/api/v1/kiosk/checks/*/start", async (route) => {
-    calls.start.push(route.request().postDataJSON());
-    if (o.status?.start) return route.fulfill(problem(o.status.start));
-    const steps = ["blink", Math.random() < 0.5 ? "turn-left" : "turn-right"];
-    calls.steps.push(steps);
-    await route.fulfill({ json: { challengeId: randomUUID(), steps, expiresAt: new Date(Date.now() + (o.tryMs ?? 60_000)).toISOString() } });
-  });
-  await page.route("**/api/v1/kiosk/checks/*/submit", async (route) => {
-    const body = route.request().postDataJSON();
-    calls.submit.push(body);
-    if (o.status?.submit) return route.fulfill(problem(o.status.submit));
-    if (!ZKioskSubmit.safeParse(body).success) return route.fulfill(problem(400));
-    triesLeft = Math.max(0, triesLeft - 1);
-    await route.fulfill({ json: o.decide?.() ?? { decision: "pass", reasons: [], triesLeft } });
+/** Watches (never answers) the kiosk API calls the page makes. */
+function watchKioskApi(page: Page) {
+  const calls = { identify: [] as unknown[], start: [] as unknown[], submit: [] as unknown[] };
+  page.on("request", (r) => {
+    const u = r.url();
+    if (r.method() !== "POST") return;
+    if (u.endsWith("/api/v1/kiosk/identify")) calls.identify.push(r.postDataJSON());
+    else if (/\/api\/v1\/kiosk\/checks\/[^/]+\/start$/.test(u)) calls.start.push(r.postDataJSON());
+    else if (/\/api\/v1\/kiosk\/checks\/[^/]+\/submit$/.test(u)) calls.submit.push(r.postDataJSON());
   });
   return calls;
 }
@@ -81,16 +92,16 @@ async function toConsent(page: Page, nationalId: string) {
   await expect(page.getByRole("heading", { name: "人脸识别同意书" })).toBeVisible();
 }
 
+const checkStatus = async (checkId: string) => (await prisma().kioskCheck.findUniqueOrThrow({ where: { id: checkId }, select: { status: true } })).status;
+
 test.describe("kiosk without the camera", () => {
-  // `pensioners` first: that fixture joins the test database the device row is written to.
-  test.beforeEach(async ({ pensioners, context, baseURL }) => {
-    expect(pensioners).toBeTruthy();
-    await enrolDevice(context, baseURL!);
+  test.beforeEach(async ({ context, kiosk }) => {
+    await kiosk.enrol(context);
   });
 
-  test("keypad: type the ID, correct it, confirm the masked name, say no", async ({ page, pensioners }) => {
-    const { nationalId } = await pensioners.freshId("520102");
-    const calls = await mockKioskApi(page);
+  test("keypad: type the ID, correct it, confirm the masked name, say no", async ({ page, kiosk }) => {
+    const { nationalId, checkId } = await kiosk.pensionerWithCheck();
+    const calls = watchKioskApi(page);
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto("/kiosk");
     await expect(page.getByRole("heading", { name: "请输入您的身份证号码" })).toBeVisible();
@@ -107,17 +118,20 @@ test.describe("kiosk without the camera", () => {
     await page.keyboard.type(nationalId.slice(10).toLowerCase());
     await expect(display).toHaveText(`${nationalId.slice(0, 6)} ${nationalId.slice(6, 14)} ${nationalId.slice(14)}`);
     await page.getByRole("button", { name: "下一步" }).click();
+    // The real identify route: the masked name of the roll's 王小梅.
     await expect(page.getByTestId("kiosk-masked-name")).toHaveText("王*梅");
     expect(calls.identify).toEqual([{ nationalId }]);
     // Only the masked name is shown: the full ID number is gone from the screen.
     await expect(page.getByText(nationalId)).toHaveCount(0);
     await page.getByRole("button", { name: "不是我" }).click();
     await expect(page.getByTestId("kiosk-id-display")).toHaveText(/^\s*$/);
+    expect(calls.start).toEqual([]);
+    expect(await checkStatus(checkId)).toBe("scheduled");
   });
 
   test("a typing slip (wrong check digit) is caught before anything is sent", async ({ page, pensioners }) => {
-    const { nationalId } = await pensioners.freshId("520102");
-    const calls = await mockKioskApi(page);
+    const { nationalId } = await pensioners.freshId(COUNTY);
+    const calls = watchKioskApi(page);
     const wrong = nationalId.slice(0, 17) + (nationalId[17] === "1" ? "2" : "1");
     await page.goto("/kiosk");
     await page.keyboard.type(wrong);
@@ -126,9 +140,8 @@ test.describe("kiosk without the camera", () => {
     expect(calls.identify).toEqual([]);
   });
 
-  test("language switch on every screen keeps the pensioner's place", async ({ page, pensioners }) => {
-    const { nationalId } = await pensioners.freshId("520102");
-    await mockKioskApi(page);
+  test("language switch on every screen keeps the pensioner's place", async ({ page, kiosk }) => {
+    const { nationalId } = await kiosk.pensionerWithCheck();
     await page.goto("/kiosk");
     await page.getByRole("button", { name: "English" }).click();
     await expect(page.getByRole("heading", { name: "Please enter your ID number" })).toBeVisible();
@@ -143,91 +156,49 @@ test.describe("kiosk without the camera", () => {
     await expect(page.getByRole("heading", { name: "Consent to face processing" })).toBeVisible();
   });
 
-  test("declining consent sends the pensioner to the counter, and the kiosk goes back to the start", async ({ page, pensioners }) => {
-    const { nationalId } = await pensioners.freshId("520102");
-    const calls = await mockKioskApi(page);
+  test("declining consent sends the pensioner to the counter, and the kiosk goes back to the start", async ({ page, kiosk }) => {
+    const { nationalId, checkId } = await kiosk.pensionerWithCheck();
+    const calls = watchKioskApi(page);
     await toConsent(page, nationalId);
     await page.getByRole("button", { name: "不同意，去柜台办理" }).click();
     await expect(page.getByTestId("kiosk-counter")).toContainText("请到柜台办理");
     expect(calls.start).toEqual([]);
+    expect(await checkStatus(checkId)).toBe("scheduled");
     await expect(page.getByText(/秒后回到首页/)).toBeVisible();
     await page.getByRole("button", { name: "完成" }).click();
     await expect(page.getByRole("heading", { name: "请输入您的身份证号码" })).toBeVisible();
   });
 
-  test("a revoked device and a service outage end in kind words, not a crash", async ({ page, pensioners }) => {
-    const { nationalId } = await pensioners.freshId("520102");
-    await mockKioskApi(page, { status: { identify: 401 } });
+  test("someone with no check due is told kindly, not shown anyone", async ({ page, pensioners }) => {
+    // On the roll in the county, but no check scheduled: the real identify answers 404.
+    const p = await pensioners.create(COUNTY, { name: "李四妹" });
     await page.goto("/kiosk");
-    await page.keyboard.type(nationalId);
+    await page.keyboard.type(p.nationalId);
     await page.keyboard.press("Enter");
-    await expect(page.getByTestId("kiosk-error")).toHaveAttribute("data-error", "revoked");
-    await expect(page.getByTestId("kiosk-error")).toContainText("已停用");
-
-    await page.unrouteAll();
-    await mockKioskApi(page, { status: { start: 502 } });
-    await toConsent(page, nationalId);
-    await page.getByRole("button", { name: "我同意，开始" }).click();
-    await expect(page.getByTestId("kiosk-error")).toHaveAttribute("data-error", "service");
+    await expect(page.getByText("没有找到需要认证的记录。请核对号码，或到柜台咨询工作人员。")).toBeVisible();
+    await expect(page.getByTestId("kiosk-masked-name")).toHaveCount(0);
   });
 
-  test("no camera (or camera refused): a kind message, nothing submitted", async ({ page, pensioners }) => {
+  test("no camera (or camera refused): a kind message, nothing submitted", async ({ page, kiosk }) => {
     // This browser has no fake camera and no camera permission.
-    const { nationalId } = await pensioners.freshId("520102");
-    const calls = await mockKioskApi(page);
+    const { nationalId } = await kiosk.pensionerWithCheck();
+    const calls = watchKioskApi(page);
     await toConsent(page, nationalId);
     await page.getByRole("button", { name: "我同意，开始" }).click();
     await expect(page.getByTestId("kiosk-error")).toHaveAttribute("data-error", /^(noCamera|cameraDenied)$/);
+    expect(calls.start).toHaveLength(1);
     expect(calls.submit).toEqual([]);
   });
 });
 
-test.describe("kiosk with a still photo held to the camera", () => {
-  test("a photo never completes the challenge: the time runs out, a gentle retry, then the counter", async ({ playwright, baseURL, pensioners }) => {
-    test.setTimeout(150_000);
-    const { browser, page } = await cameraPage(playwright, videos.photo, baseURL!);
-    const { nationalId } = await pensioners.freshId("520102");
-    // The server's challenge expires after 15 s here instead of 60: the page honours the earlier of the two.
-    const calls = await mockKioskApi(page, { triesLeft: 2, tryMs: 15_000 });
-    await toConsent(page, nationalId);
-    await page.getByRole("button", { name: "我同意，开始" }).click();
-    // Human sees the face (so the prompt is the first step, not "we cannot see your face")...
-    await expect(page.getByTestId("kiosk-prompt")).toHaveText("请眨一眨眼睛", { timeout: 60_000 });
-    await expect(page.getByTestId("kiosk-countdown")).toContainText(/还剩 \d+ 秒/);
-    // ...but a photo cannot blink: the try times out.
-    await expect(page.getByRole("heading", { name: "没关系，我们再试一次。" })).toBeVisible({ timeout: 30_000 });
-    await expect(page.getByText("时间到了，没有完成动作。")).toBeVisible();
-    await expect(page.getByText("还可以再试 1 次")).toBeVisible();
-    await page.getByRole("button", { name: "再试一次" }).click();
-    await expect(page.getByTestId("kiosk-counter")).toBeVisible({ timeout: 60_000 });
-    expect(calls.start).toHaveLength(2);
-    expect(calls.submit).toEqual([]);
-    await browser.close();
-  });
-});
-
-test.describe("kiosk with a live person at the camera", () => {
-  test("blink and head turn are seen; the evidence sent matches the contract; a kind result, then reset", async ({ playwright, baseURL, pensioners }) => {
-    test.setTimeout(150_000);
-    const { browser, page } = await cameraPage(playwright, videos.live, baseURL!);
-    const { nationalId } = await pensioners.freshId("520102");
-    const calls = await mockKioskApi(page);
-    await toConsent(page, nationalId);
-    await page.getByRole("button", { name: "我同意，开始" }).click();
-    await expect(page.getByTestId("kiosk-result")).toHaveAttribute("data-decision", "pass", { timeout: 90_000 });
-    await expect(page.getByRole("heading", { name: "认证成功，谢谢您！" })).toBeVisible();
-    expect(calls.submit).toHaveLength(1);
-    const sent = ZKioskSubmit.parse(calls.submit[0]);
-    expect(sent.transcript.map((s) => s.step)).toEqual(calls.steps[0]);
-    expect(sent.transcript[1]!.atMs).toBeGreaterThan(sent.transcript[0]!.atMs);
-    for (const f of sent.frames) {
-      const jpeg = Buffer.from(f, "base64");
-      expect(jpeg.subarray(0, 3).toString("hex")).toBe("ffd8ff");
-      expect(jpeg.length).toBeLessThanOrEqual(400_000);
-    }
-    expect(sent.embedding.some((v) => v !== 0)).toBe(true);
-    await page.getByRole("button", { name: "完成" }).click();
-    await expect(page.getByRole("heading", { name: "请输入您的身份证号码" })).toBeVisible();
-    await browser.close();
-  });
+test("a device revoked by the admin is refused at once, with kind words", async ({ context, page, admin, kiosk }) => {
+  const deviceId = await kiosk.enrol(context);
+  const { nationalId } = await kiosk.pensionerWithCheck();
+  await page.goto("/kiosk");
+  const revoked = await admin.request.patch(`/api/v1/devices/${deviceId}`, { data: { revoked: true } });
+  expect(revoked.status()).toBe(200);
+  await page.keyboard.type(nationalId);
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("kiosk-error")).toHaveAttribute("data-error", "revoked");
+  await expect(page.getByTestId("kiosk-error")).toContainText("已停用");
 });
