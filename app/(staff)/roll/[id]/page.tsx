@@ -1,5 +1,6 @@
 import { getLocale } from "next-intl/server";
 import { notFound } from "next/navigation";
+import { FaceEnrol } from "@/components/officer/face-enrol";
 import { PensionerDetail } from "@/components/officer/pensioner-detail";
 import { StatusHistory } from "@/components/officer/status-history";
 import { actorOf, requirePagePermission } from "@/lib/auth/current-user";
@@ -26,6 +27,7 @@ export default async function PensionerPage({ params }: { params: Promise<{ id: 
         canWrite={can(user.role, "pensioners.write")}
         canReveal={can(user.role, "pensioners.revealId")}
       />
+      {can(user.role, "faces.enrol") && <FaceEnrol pensionerId={p.id} />}
       <StatusHistory rows={history} />
     </div>
   );
