@@ -100,6 +100,7 @@ async function cameraPage(playwright: PlaywrightWorkerArgs["playwright"], file: 
     args: [...baseArgs, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${file}`],
   });
   const context = await browser.newContext({ baseURL, locale: "zh-CN", timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(30_000);
   await enrol(context);
   return { browser, page: await context.newPage() };
 }
@@ -108,8 +109,23 @@ async function typeId(page: Page, id: string) {
   for (const ch of id) await page.getByRole("button", { name: ch, exact: true }).click();
 }
 
-async function toConsent(page: Page, nationalId: string) {
+/**
+ * Opens the kiosk and waits until React has hydrated it: keys pressed before that are lost (the
+ * server's HTML looks ready), so a key is pressed until the display shows it, then cleared.
+ */
+async function openKiosk(page: Page) {
   await page.goto("/kiosk");
+  const display = page.getByTestId("kiosk-id-display");
+  await expect(async () => {
+    await page.keyboard.press("1");
+    await expect(display).not.toHaveText(/^\s*$/, { timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+  await page.getByRole("button", { name: "清空" }).click();
+  await expect(display).toHaveText(/^\s*$/);
+}
+
+async function toConsent(page: Page, nationalId: string) {
+  await openKiosk(page);
   await page.keyboard.type(nationalId);
   await page.getByRole("button", { name: "下一步" }).click();
   await page.getByRole("button", { name: "是，是我本人" }).click();
@@ -137,7 +153,7 @@ test.describe("kiosk without the camera", () => {
     const { nationalId, checkId } = await kiosk.pensionerWithCheck();
     const calls = watchKioskApi(page);
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto("/kiosk");
+    await openKiosk(page);
     await expect(page.getByRole("heading", { name: "请输入您的身份证号码" })).toBeVisible();
     const display = page.getByTestId("kiosk-id-display");
     // X only as the 18th character; delete and clear work.
@@ -167,7 +183,7 @@ test.describe("kiosk without the camera", () => {
     const { nationalId } = await pensioners.freshId(COUNTY);
     const calls = watchKioskApi(page);
     const wrong = nationalId.slice(0, 17) + (nationalId[17] === "1" ? "2" : "1");
-    await page.goto("/kiosk");
+    await openKiosk(page);
     await page.keyboard.type(wrong);
     await page.keyboard.press("Enter");
     await expect(page.getByText("这个号码不完整或不正确，请再核对一下。")).toBeVisible();
@@ -176,7 +192,7 @@ test.describe("kiosk without the camera", () => {
 
   test("language switch on every screen keeps the pensioner's place", async ({ page, kiosk }) => {
     const { nationalId } = await kiosk.pensionerWithCheck();
-    await page.goto("/kiosk");
+    await openKiosk(page);
     await page.getByRole("button", { name: "English" }).click();
     await expect(page.getByRole("heading", { name: "Please enter your ID number" })).toBeVisible();
     await page.keyboard.type(nationalId);
@@ -206,7 +222,7 @@ test.describe("kiosk without the camera", () => {
   test("someone with no check due is told kindly, not shown anyone", async ({ page, pensioners }) => {
     // On the roll in the county, but no check scheduled: the real identify answers 404.
     const p = await pensioners.create(COUNTY, { name: "李四妹" });
-    await page.goto("/kiosk");
+    await openKiosk(page);
     await page.keyboard.type(p.nationalId);
     await page.keyboard.press("Enter");
     await expect(page.getByText("没有找到需要认证的记录。请核对号码，或到柜台咨询工作人员。")).toBeVisible();
@@ -228,7 +244,7 @@ test.describe("kiosk without the camera", () => {
 test("a device revoked by the admin is refused at once, with kind words", async ({ context, page, admin, kiosk }) => {
   const deviceId = await kiosk.enrol(context);
   const { nationalId } = await kiosk.pensionerWithCheck();
-  await page.goto("/kiosk");
+  await openKiosk(page);
   const revoked = await admin.request.patch(`/api/v1/devices/${deviceId}`, { data: { revoked: true } });
   expect(revoked.status()).toBe(200);
   await page.keyboard.type(nationalId);
