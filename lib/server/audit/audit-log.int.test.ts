@@ -3,6 +3,7 @@ import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { childEnv } from "../../env.js";
 import { signCheckpoint } from "../../audit-log/checkpoint";
 import { inclusionProof, rootOf, verifyConsistency } from "../../audit-log/merkle";
 import { verifyAuditExport, verifyConsistencyBundle, verifyInclusionBundle } from "../../audit-log/verify-proof";
@@ -196,7 +197,7 @@ describe("sealing the audit trail into an RFC 6962 log", () => {
     });
 
     it("npm run audit:verify exits 0 on an intact log and 1 naming the first bad entry", async () => {
-      const env = { ...process.env, DATABASE_URL: inject("databaseUrl"), PENSION_EMBEDDED: "1" };
+      const env = childEnv({ DATABASE_URL: inject("databaseUrl"), PENSION_EMBEDDED: "1" });
       const cli = ["--conditions=react-server", "scripts/audit-verify.ts"];
       const tsx = path.join(ROOT, "node_modules/.bin/tsx");
       const good = await run(tsx, cli, { cwd: ROOT, env });
