@@ -24,6 +24,19 @@ function packageDir(require, name) {
   return dir;
 }
 
+/**
+ * Copies unless the target already has the same size: these are versioned, immutable files, and an
+ * untouched target keeps its mtime, so the launcher does not see "changed sources" and rebuild.
+ * @param {string} from
+ * @param {string} to
+ * @returns {number} the file's size
+ */
+function copyIfChanged(from, to) {
+  const size = statSync(from).size;
+  if (!existsSync(to) || statSync(to).size !== size) copyFileSync(from, to);
+  return size;
+}
+
 export function copyFaceModels({ quiet = false } = {}) {
   const require = createRequire(path.join(root, "package.json"));
   let pkgDir;
@@ -40,19 +53,11 @@ export function copyFaceModels({ quiet = false } = {}) {
   let bytes = 0;
   for (const name of FACE_MODELS) {
     for (const ext of [".json", ".bin"]) {
-      const from = path.join(pkgDir, "models", name + ext);
-      const to = path.join(out, name + ext);
-      const size = statSync(from).size;
-      bytes += size;
-      // Same size is the same file for these versioned, immutable model files: skip the copy.
-      if (existsSync(to) && statSync(to).size === size) continue;
-      copyFileSync(from, to);
+      bytes += copyIfChanged(path.join(pkgDir, "models", name + ext), path.join(out, name + ext));
     }
   }
   // Human's browser build itself, loaded by the kiosk page at run time (components/kiosk/face-engine.ts).
-  const esm = path.join(pkgDir, "dist", "human.esm.js");
-  bytes += statSync(esm).size;
-  copyFileSync(esm, path.join(out, "human.esm.js"));
+  bytes += copyIfChanged(path.join(pkgDir, "dist", "human.esm.js"), path.join(out, "human.esm.js"));
   // tfjs's WebAssembly backend fetches its .wasm binaries at run time (by default from a CDN, which
   // this offline deployment cannot reach); serve them beside the models as the fallback for
   // browsers without WebGL.
@@ -62,8 +67,7 @@ export function copyFaceModels({ quiet = false } = {}) {
     for (const f of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"]) {
       const from = path.join(wasmDir, f);
       if (!existsSync(from)) continue;
-      bytes += statSync(from).size;
-      copyFileSync(from, path.join(out, "wasm", f));
+      bytes += copyIfChanged(from, path.join(out, "wasm", f));
     }
   } catch {
     if (!quiet) console.warn("copy-face-models: @tensorflow/tfjs-backend-wasm is not installed; the kiosk falls back to the CPU backend");
