@@ -2,9 +2,8 @@
 // DATABASE_URL, else starts (or joins) the embedded PostgreSQL as `npm start` does; its data lives
 // in the `bdmi` schema only. Prints "[bdmi] listening on <url>" once it accepts requests.
 import { startEmbeddedPostgres, type TDatabase } from "../../db/embedded";
-import { env, required } from "../../env.js";
-import { loadPrivateKey, trustedAgencies } from "../signing";
-import { startBdmiService, type TBdmiService } from "./start";
+import { env } from "../../env.js";
+import { configuredServiceKeys, startBdmiService, type TBdmiService } from "./start";
 
 const log = (m: string) => console.log(`[bdmi] ${m}`);
 
@@ -25,10 +24,7 @@ async function main() {
   process.on("SIGTERM", () => void stop(0));
 
   try {
-    const serviceKey = loadPrivateKey(required("BDMI_SERVICE_PRIVATE_KEY"));
-    const trusted = trustedAgencies(required("BDMI_TRUSTED_AGENCIES"));
-    const dataKey = Buffer.from(required("BDMI_DATA_KEY"), "base64");
-    const subjectKey = Buffer.from(required("BDMI_SUBJECT_KEY"), "base64");
+    const keys = configuredServiceKeys();
     const url = env.BDMI_DATABASE_URL ?? env.DATABASE_URL;
     db = url ? { url, embedded: false, stop: async () => {} } : await startEmbeddedPostgres(env.DATA_DIR, log);
     const thresholds = {
@@ -37,8 +33,8 @@ async function main() {
       liveness: env.BDMI_LIVENESS_THRESHOLD,
       antispoof: env.BDMI_ANTISPOOF_THRESHOLD,
     };
-    service = await startBdmiService({ databaseUrl: db.url, serviceKey, trusted, dataKey, subjectKey, host: env.BDMI_HOST, port: env.BDMI_PORT, log, thresholds, warmFaces: true });
-    log(`trusted agencies: ${[...trusted.keys()].join(", ") || "(none)"}`);
+    service = await startBdmiService({ databaseUrl: db.url, ...keys, host: env.BDMI_HOST, port: env.BDMI_PORT, log, thresholds, warmFaces: true });
+    log(`trusted agencies: ${[...keys.trusted.keys()].join(", ") || "(none)"}`);
     log(`listening on ${service.url}`);
   } catch (e) {
     console.error(e);

@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import pg from "pg";
 import type { TLivenessThresholds } from "../contract";
 import { faceEngine } from "./face-engine";
-import { MAX_SKEW_SECONDS } from "../signing";
+import { required } from "../../env.js";
+import { loadPrivateKey, MAX_SKEW_SECONDS, trustedAgencies } from "../signing";
 import { applyBdmiSchema } from "./schema";
 import { createBdmiServer } from "./server";
 
@@ -25,6 +26,16 @@ export type TBdmiServiceOptions = {
   /** Load the face models now, in the background, so the first liveness check is not slow (main.ts does). */
   warmFaces?: boolean;
 };
+
+/** The service's keys from configuration (per-installation secrets in the demo). */
+export function configuredServiceKeys(): Pick<TBdmiServiceOptions, "serviceKey" | "trusted" | "dataKey" | "subjectKey"> {
+  return {
+    serviceKey: loadPrivateKey(required("BDMI_SERVICE_PRIVATE_KEY")),
+    trusted: trustedAgencies(required("BDMI_TRUSTED_AGENCIES")),
+    dataKey: Buffer.from(required("BDMI_DATA_KEY"), "base64"),
+    subjectKey: Buffer.from(required("BDMI_SUBJECT_KEY"), "base64"),
+  };
+}
 
 export type TBdmiService = { url: string; port: number; pool: pg.Pool; close: () => Promise<void> };
 

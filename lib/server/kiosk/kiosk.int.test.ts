@@ -1,9 +1,7 @@
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { required } from "../../env.js";
 import { pool, prisma } from "../../db/client";
-import { loadPrivateKey, trustedAgencies } from "../../bdmi/signing";
-import { startBdmiService, type TBdmiService } from "../../bdmi/service/start";
+import { configuredServiceKeys, startBdmiService, type TBdmiService } from "../../bdmi/service/start";
 import { analyseJpeg } from "../../bdmi/service/face-engine";
 import { currentPeriod } from "../../domain/period";
 import { createUser, pensionerInput } from "../../../test/fixtures";
@@ -75,10 +73,7 @@ async function tryOnce(k: Awaited<ReturnType<typeof newDevice>>, checkId: string
 beforeAll(async () => {
   bdmi = await startBdmiService({
     databaseUrl: inject("databaseUrl"),
-    serviceKey: loadPrivateKey(required("BDMI_SERVICE_PRIVATE_KEY")),
-    trusted: trustedAgencies(required("BDMI_TRUSTED_AGENCIES")),
-    dataKey: Buffer.from(required("BDMI_DATA_KEY"), "base64"),
-    subjectKey: Buffer.from(required("BDMI_SUBJECT_KEY"), "base64"),
+    ...configuredServiceKeys(),
     thresholds: { match: 0.7, review: 0.6, liveness: 0.5, antispoof: 0.3 },
   });
   client = createBdmiClient({ ...configuredEndpoint(), baseUrl: bdmi.url }, { retries: 1, timeoutMs: 20_000 });

@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { childEnv, env, required } from "../../env.js";
+import { childEnv, env } from "../../env.js";
 import { pool } from "../../db/client";
 import { pgTx } from "../../db/pg-tx";
-import { loadPrivateKey, trustedAgencies } from "../../bdmi/signing";
-import { startBdmiService } from "../../bdmi/service/start";
+import { configuredServiceKeys, startBdmiService } from "../../bdmi/service/start";
 import { createUser, seedRoll } from "../../../test/fixtures";
 import { systemActor } from "../actor";
 import { AppError } from "../app-error";
@@ -103,10 +102,7 @@ describe("fee settlement", () => {
   it("a monthly run writes one settlement per batch with its fees; the worker settles each once and records the receipt", async () => {
     const bdmi = await startBdmiService({
       databaseUrl: inject("databaseUrl"),
-      serviceKey: loadPrivateKey(required("BDMI_SERVICE_PRIVATE_KEY")),
-      trusted: trustedAgencies(required("BDMI_TRUSTED_AGENCIES")),
-      dataKey: Buffer.from(required("BDMI_DATA_KEY"), "base64"),
-      subjectKey: Buffer.from(required("BDMI_SUBJECT_KEY"), "base64"),
+      ...configuredServiceKeys(),
       port: 0,
     });
     try {

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { childEnv, required } from "../../env.js";
+import { childEnv } from "../../env.js";
 import { pool, prisma } from "../../db/client";
 import { ageAtPeriodStart } from "../../domain/period";
-import { loadPrivateKey, trustedAgencies } from "../../bdmi/signing";
-import { startBdmiService, type TBdmiService } from "../../bdmi/service/start";
+import { configuredServiceKeys, startBdmiService, type TBdmiService } from "../../bdmi/service/start";
 import { createUser, pensionerInput, seedRoll, uniqueNationalId } from "../../../test/fixtures";
 import { enrolSubjects, type TEnrolJob } from "../bdmi/enrol-subjects";
 import { createPensioner } from "../pensioners/create-pensioner";
@@ -20,10 +19,7 @@ const at = (period: string, day = 10) => `${period}-${String(day).padStart(2, "0
 async function startBdmi(port = 0): Promise<TBdmiService> {
   return startBdmiService({
     databaseUrl: inject("databaseUrl"),
-    serviceKey: loadPrivateKey(required("BDMI_SERVICE_PRIVATE_KEY")),
-    trusted: trustedAgencies(required("BDMI_TRUSTED_AGENCIES")),
-    dataKey: Buffer.from(required("BDMI_DATA_KEY"), "base64"),
-    subjectKey: Buffer.from(required("BDMI_SUBJECT_KEY"), "base64"),
+    ...configuredServiceKeys(),
     port,
   });
 }
