@@ -182,6 +182,19 @@ const ZEnv = z.object({
   /** Pensioners of this age or more get a kiosk check every run (0 turns the cohort off). */
   RUN_COHORT_MIN_AGE: z.coerce.number().int().min(0).default(80),
   /** Months of demo evidence and past runs the demo's first start creates (0: none). */
+  // Cases, payments and the dashboard (issue 6).
+  /** Days after a check's due date before it expires and opens an overdue case. */
+  CASE_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  /** Days a pensioner has to appeal a suspension (printed on the notice). */
+  APPEAL_DAYS: z.coerce.number().int().min(1).max(365).default(60),
+  /** The price of 1 TKY in fen, for the dashboard's return (savings ÷ fees). */
+  TKY_PRICE_FEN: z.coerce.bigint().min(0n).default(50n),
+  /** How often the worker rebuilds the dashboard's rollups of changed periods. */
+  ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** A CJK font (TTF/OTF/TTC) for printed notices; Debian's fonts-noto-cjk by default. */
+  NOTICE_FONT_PATH: z.string().default("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+  /** The font's name inside a TTC collection. */
+  NOTICE_FONT_NAME: z.string().default("NotoSansCJKsc-Regular"),
   DEMO_HISTORY_MONTHS: z.coerce.number().int().min(0).max(36).default(12),
 
   // The TKY ledger and fee settlement (issue 5).

@@ -17,11 +17,14 @@ export default async function StaffLayout({ children }: { children: ReactNode })
     can(user.role, "roll.import") && { href: "/roll/import", label: t("nav.import") },
     can(user.role, "runs.read") && { href: "/runs", label: t("nav.runs") },
     can(user.role, "checks.read") && { href: "/checks", label: t("nav.checks") },
+    can(user.role, "cases.read") && { href: "/cases", label: t("nav.cases") },
     can(user.role, "dashboard.read") && { href: "/dashboard", label: t("nav.dashboard") },
     can(user.role, "audit.verify") && { href: "/audit", label: t("nav.audit") },
     can(user.role, "fees.read") && { href: "/fees", label: t("nav.fees") },
+    can(user.role, "payments.export") && { href: "/payments", label: t("nav.payments") },
     can(user.role, "users.manage") && { href: "/users", label: t("nav.users") },
     can(user.role, "devices.manage") && { href: "/devices", label: t("nav.devices") },
+    can(user.role, "apiTokens.manage") && { href: "/api-tokens", label: t("nav.apiTokens") },
   ].filter((l): l is { href: string; label: string } => !!l);
   return (
     <div className="min-h-screen">

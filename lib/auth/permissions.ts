@@ -21,6 +21,18 @@ export const PERMISSIONS = {
   "checks.read": ["officer", "supervisor"],
   /** A pensioner's reference face for the kiosk, from a photo (forwarded to BDMI; no image kept). */
   "faces.enrol": ["officer"],
+  /** The case queue and case pages of the caller's regions. */
+  "cases.read": ["officer", "supervisor"],
+  /** Assign, notes, evidence, in-person checks, manual interventions, proposals, appeals. */
+  "cases.work": ["officer", "supervisor"],
+  /** Approve or reject a proposed suspension, termination or reinstatement (never one's own). */
+  "cases.approve": ["supervisor"],
+  /** Printable check and suspension notices, one or a region's batch. */
+  "notices.print": ["officer", "supervisor"],
+  /** The payment holds CSV export (suspended and terminated pensioners with amounts). */
+  "payments.export": ["supervisor"],
+  /** API tokens for machine clients (the payment system). */
+  "apiTokens.manage": ["admin"],
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TPermission = keyof typeof PERMISSIONS;
