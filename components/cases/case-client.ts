@@ -1,0 +1,103 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
+import type { TCaseDetail } from "@/lib/domain/case-contract";
+import { api, ApiError } from "@/lib/query-client";
+import { casesKeys } from "./case-keys";
+
+/** Fen as a decimal string → "1,234.56" (yuan), exact (bigint, never a float). */
+export function fenToYuan(fen: string): string {
+  let n: bigint;
+  try {
+    n = BigInt(fen);
+  } catch {
+    return fen;
+  }
+  const neg = n < 0n;
+  const a = neg ? -n : n;
+  const whole = (a / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${neg ? "-" : ""}${whole}.${(a % 100n).toString().padStart(2, "0")}`;
+}
+
+/** The sum of fen strings, exact. */
+export function sumFen(values: string[]): string {
+  return values.reduce((s, v) => s + BigInt(v), 0n).toString();
+}
+
+export type TShownProblem = {
+  code: string;
+  /** In the reader's language, from the error code. */
+  title: string;
+  /** The server's own words (its title), when they add something. */
+  detail: string | null;
+  /** Field errors by input name ("note", "receivedOn"), without the "body." prefix. */
+  fields: Record<string, string>;
+  stale: boolean;
+};
+
+const KNOWN_CODES = [
+  "CASE_STALE",
+  "CASE_FOUR_EYES",
+  "CASE_BAD_STATE",
+  "CASE_BAD_OUTCOME",
+  "CASE_REINSTATE_WITHOUT_CLOSED_CASE",
+  "CASE_ROLE",
+  "VALIDATION",
+  "NOT_FOUND",
+  "FORBIDDEN",
+  "UNAUTHENTICATED",
+  "CONFLICT",
+] as const;
+
+/** problem+json (or a network failure) → what the case page shows, in the reader's language. */
+export function useShowProblem() {
+  const t = useTranslations("cases.errors");
+  return (e: unknown): TShownProblem => {
+    if (!(e instanceof ApiError)) return { code: "NETWORK", title: t("network"), detail: e instanceof Error ? e.message : String(e), fields: {}, stale: false };
+    const p = e.problem;
+    const fields: Record<string, string> = {};
+    for (const f of p.errors ?? []) {
+      const name = f.path.replace(/^body\./, "");
+      fields[name] = fields[name] ? `${fields[name]}; ${f.message}` : f.message;
+    }
+    const known = (KNOWN_CODES as readonly string[]).includes(p.code);
+    return {
+      code: p.code,
+      title: known ? t(p.code as (typeof KNOWN_CODES)[number]) : t("generic"),
+      detail: p.title && p.title !== p.code ? p.title : null,
+      fields,
+      stale: p.code === "CASE_STALE",
+    };
+  };
+}
+
+/**
+ * One move on a case: POST /api/v1/cases/:id/<path> with the body (moves that change the case
+ * carry the version the caller saw). On success the server's new detail replaces the cached one
+ * and every case list is refetched.
+ */
+export function useCaseMove<TBody>(caseId: string, path: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TBody) => api<TCaseDetail>(`/api/v1/cases/${caseId}/${path}`, { method: "POST", json: body }),
+    onSuccess: (detail) => {
+      qc.setQueryData(casesKeys.one(caseId), detail);
+      void qc.invalidateQueries({ queryKey: casesKeys.one(caseId) });
+      void qc.invalidateQueries({ queryKey: ["cases", "list"] });
+    },
+    // A stale version is not refetched behind the user's back: the form says so and offers a reload.
+  });
+}
+
+/** A local datetime-local value for now ("2026-11-24T09:30"). */
+export function nowLocalInput(): string {
+  const d = new Date();
+  const off = d.getTimezoneOffset() * 60_000;
+  return new Date(d.getTime() - off).toISOString().slice(0, 16);
+}
+
+/** A datetime-local value → ISO 8601 with offset (UTC), as the API takes it. */
+export function localInputToIso(v: string): string {
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? v : d.toISOString();
+}
