@@ -10,6 +10,7 @@ import { BOSS_SCHEMA, QUEUES } from "../server/jobs/queues";
 import { ensureLedgerAccounts } from "../server/ledger/ensure-ledger-accounts";
 import { ledgerAdapter } from "../server/ledger/ledger";
 import { runSettlementLoop } from "../server/ledger/run-settlement-loop";
+import { runRollupLoop } from "../server/dashboard/run-rollup-loop";
 import { systemActor } from "../server/actor";
 import { expireOverdueChecks } from "../server/checks/expire-overdue-checks";
 import { log } from "../server/log";
@@ -89,6 +90,9 @@ async function main() {
   // Seal the audit trail into its Merkle log, publish signed checkpoints and anchor them (issue 5).
   const auditSealing = runAuditSealing();
 
+  // The dashboard's rollups, rebuilt from what the source tables' triggers marked dirty (issue 6).
+  const rollups = runRollupLoop({ intervalSeconds: env.ROLLUP_INTERVAL_SECONDS });
+
   log.info("worker started", { workerId, queues: Object.values(QUEUES) });
 
   let stopping = false;
@@ -98,6 +102,7 @@ async function main() {
     clearInterval(sweep);
     clearInterval(checkSweep);
     await auditSealing.stop();
+    await rollups.stop();
     await settlement.stop();
     await boss.stop({ graceful: true, timeout: 10_000 });
     await pool().end();
