@@ -12,6 +12,18 @@ export const ERROR_STATUS = {
   LEDGER_UNAVAILABLE: 502,
   /** A ledger account would go below zero: the settlement waits (blocked) until it is funded. */
   LEDGER_INSUFFICIENT_FUNDS: 409,
+  /** The case changed since the caller read it (its version moved): reload and decide again. */
+  CASE_STALE: 409,
+  /** The move does not exist from the case's status (lib/domain/case-machine.ts). */
+  CASE_BAD_STATE: 409,
+  /** The outcome does not fit the payment (suspending a suspended payment, …). */
+  CASE_BAD_OUTCOME: 409,
+  /** Reinstatement without a suspension or termination reopened by an appeal. */
+  CASE_REINSTATE_WITHOUT_CLOSED_CASE: 409,
+  /** The proposer cannot approve or reject their own proposal. */
+  CASE_FOUR_EYES: 403,
+  /** The caller's role cannot make this move (approve/reject: supervisors; withdraw: the proposer or a supervisor). */
+  CASE_ROLE: 403,
 } as const;
 
 export type TErrorCode = keyof typeof ERROR_STATUS;

@@ -5,6 +5,7 @@ import { env } from "../env.js";
 import { pool } from "../db/client";
 import { bdmiClient } from "../server/bdmi/bdmi-client";
 import { enrolSubjects, type TEnrolJob } from "../server/bdmi/enrol-subjects";
+import { feedCaseEvidence, type TCaseEvidenceJob } from "../server/cases/feed-case-evidence";
 import { runAuditSealing } from "../server/audit/run-audit-sealing";
 import { BOSS_SCHEMA, QUEUES } from "../server/jobs/queues";
 import { ensureLedgerAccounts } from "../server/ledger/ensure-ledger-accounts";
@@ -57,6 +58,13 @@ async function main() {
     if (!job) return;
     const r = await enrolSubjects(job.data, bdmiClient());
     log.info("enrolled with BDMI", { ...r, importId: job.data.importId });
+  });
+
+  // A case's in-person check or manual intervention: fed to BDMI and reassessed; an outage fails the job and pg-boss retries it.
+  await boss.work<TCaseEvidenceJob>(QUEUES.caseEvidence, { batchSize: 1 }, async ([job]) => {
+    if (!job) return;
+    const r = await feedCaseEvidence(job.data, bdmiClient());
+    log.info("case evidence fed to BDMI", { caseEventId: job.data.caseEventId, ...r });
   });
 
   // A worker that was killed mid-run leaves its run leased to nobody alive; once the lease runs

@@ -19,6 +19,7 @@ import {
   ZAssessmentResponse,
   ZFaceEnrolResponse,
   ZFeeSchedule,
+  ZFeedReport,
   ZLivenessResponse,
   ZSubjectsResponse,
   type TAssessmentRequest,
@@ -26,6 +27,8 @@ import {
   type TFaceEnrolRequest,
   type TFaceEnrolResponse,
   type TFeeSchedule,
+  type TFeedItem,
+  type TFeedReport,
   type TLivenessRequest,
   type TLivenessResponse,
 } from "../../bdmi/contract";
@@ -129,6 +132,14 @@ export function createBdmiClient(endpoint: TBdmiEndpoint, o: TBdmiClientOptions 
     /** A reference face from a photo; BDMI answers 422 for a photo without exactly one face. */
     enrolFace: (req: TFaceEnrolRequest): Promise<TFaceEnrolResponse> =>
       call(ZFaceEnrolResponse, { method: "POST", pathWithQuery: "/v1/faces", body: JSON.stringify(req) }),
+    /** Loads evidence as one feed (JSON Lines); a repeated feedId loads nothing and answers the first report, so a retry is idempotent. */
+    feedEvidence: (feedId: string, items: TFeedItem[]): Promise<TFeedReport> =>
+      call(ZFeedReport, {
+        method: "POST",
+        pathWithQuery: `/v1/evidence/feeds?feedId=${encodeURIComponent(feedId)}`,
+        body: items.map((i) => JSON.stringify(i)).join("\n") + "\n",
+        contentType: "application/x-ndjson",
+      }),
     /** Idempotent on req.idempotencyKey: a retry answers the first decision and is not charged again; 404 when no face is enrolled. */
     livenessCheck: (req: TLivenessRequest): Promise<TLivenessResponse> =>
       call(ZLivenessResponse, { method: "POST", pathWithQuery: "/v1/liveness-checks", body: JSON.stringify(req) }),

@@ -148,7 +148,7 @@ type TDetailRow = TCaseRow & {
   closed_at: Date | null;
 };
 
-/** The case page: the case, its payment stop and arrears, its timeline, and the caller's moves. `null` when it is not in `patterns`. */
+/** The case page: the case, the payment stop in force for its pensioner (or this case's last one) with its arrears, its timeline, and the caller's moves. `null` when it is not in `patterns`. */
 export async function loadCaseDetail(
   db: pg.Pool | pg.PoolClient,
   actor: TActor,
@@ -169,8 +169,9 @@ export async function loadCaseDetail(
   const [holds, events] = await Promise.all([
     db.query<{ id: string; kind: "suspended" | "terminated"; cause: "deceased" | "unverified" | "sentenced"; monthly_fen: string; start_period: string; savings_end_period: string | null; lifted_period: string | null }>(
       `select id::text, kind, cause, monthly_fen::text, start_period, savings_end_period, lifted_period
-         from payment_holds where case_id = $1 order by created_at desc, id limit 1`,
-      [id],
+         from payment_holds where case_id = $1 or (pensioner_id = $2 and lifted_period is null)
+        order by lifted_period is null desc, created_at desc, id limit 1`,
+      [id, r.pensioner_id],
     ),
     db.query<{ id: string; kind: string; actor_id: string | null; actor_name: string | null; body: string | null; data: Record<string, unknown>; at: Date }>(
       `select e.id::text, e.kind, e.actor_id::text, u.display_name as actor_name, e.body, e.data, e.at

@@ -20,7 +20,8 @@ export async function previousState(client: pg.Pool | pg.PoolClient, pensionerId
 }
 
 /**
- * Writes a same-period reassessment (after a kiosk pass) inside the caller's transaction. The
+ * Writes a same-period reassessment (after a kiosk pass, or a case's in-person check or manual
+ * intervention: `cause`) inside the caller's transaction. The
  * period keeps one current row in survival_statuses, so every reader sees the new status; the row
  * it replaces is first copied to survival_status_revisions (append-only), so history is never lost.
  * Without a row for the period yet, the new one is simply inserted (the monthly run then skips it).
@@ -28,20 +29,32 @@ export async function previousState(client: pg.Pool | pg.PoolClient, pensionerId
 export async function reviseSurvivalStatus(
   client: pg.PoolClient,
   actor: TActor,
-  p: { pensionerId: string; regionCode: string; period: string; result: TAssessmentResult; previous: TSurvivalState | null; checkId: string },
+  p: {
+    pensionerId: string;
+    regionCode: string;
+    period: string;
+    result: TAssessmentResult;
+    previous: TSurvivalState | null;
+    checkId: string | null;
+    /** What brought the new evidence; "case-event" names the case event in `caseEventId`. */
+    cause?: "kiosk-check" | "case-event";
+    caseEventId?: string;
+  },
 ): Promise<{ from: string | null; to: string; revised: boolean }> {
   const s = p.result.state;
   const cur = await client.query<TRow>(`select status::text, previous_status::text from survival_statuses where pensioner_id = $1 and period = $2 for update`, [p.pensionerId, p.period]);
   const before = cur.rows[0] ?? null;
   const refs = `{${p.result.evidenceRefs.join(",")}}`;
+  const cause = p.cause ?? "kiosk-check";
+  const origin = cause === "kiosk-check" ? { checkId: p.checkId } : { checkId: p.checkId, caseEventId: p.caseEventId ?? null };
   if (before) {
     await client.query(
       `insert into survival_status_revisions (pensioner_id, period, region_code, status, basis, s, t, death_at, affirmed_at, previous_status,
                                               model_version, evidence_refs, run_id, assessed_at, cause, check_id)
        select pensioner_id, period, region_code, status, basis, s, t, death_at, affirmed_at, previous_status,
-              model_version, evidence_refs, run_id, assessed_at, 'kiosk-check', $3
+              model_version, evidence_refs, run_id, assessed_at, $4, $3::uuid
          from survival_statuses where pensioner_id = $1 and period = $2`,
-      [p.pensionerId, p.period, p.checkId],
+      [p.pensionerId, p.period, p.checkId, cause],
     );
     await client.query(
       `update survival_statuses set status = $3::"SurvivalStatusValue", basis = $4, s = $5, t = $6, death_at = $7, affirmed_at = $8,
@@ -58,11 +71,11 @@ export async function reviseSurvivalStatus(
   }
   const from = before?.status ?? null;
   await recordAuditBulk(client, actor, before ? "survival.revised" : "survival.assessed", "pensioner", [
-    { targetId: p.pensionerId, regionCode: p.regionCode, summary: { period: p.period, from, to: s.status, basis: s.basis, cause: "kiosk-check", checkId: p.checkId, modelVersion: p.result.modelVersion } },
+    { targetId: p.pensionerId, regionCode: p.regionCode, summary: { period: p.period, from, to: s.status, basis: s.basis, cause, ...origin, modelVersion: p.result.modelVersion } },
   ]);
   if (from !== s.status && (from !== null || s.status !== "alive")) {
     await recordAuditBulk(client, actor, "survival.transition", "pensioner", [
-      { targetId: p.pensionerId, regionCode: p.regionCode, summary: { period: p.period, from, to: s.status, basis: s.basis, modelVersion: p.result.modelVersion, cause: "kiosk-check", checkId: p.checkId } },
+      { targetId: p.pensionerId, regionCode: p.regionCode, summary: { period: p.period, from, to: s.status, basis: s.basis, modelVersion: p.result.modelVersion, cause, ...origin } },
     ]);
   }
   return { from, to: s.status, revised: !!before };

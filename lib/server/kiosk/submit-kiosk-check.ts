@@ -1,7 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import { pool } from "../../db/client";
-import type { TAssessmentResponse, TLivenessResponse } from "../../bdmi/contract";
+import type { TLivenessResponse } from "../../bdmi/contract";
 import { KIOSK_MAX_TRIES, KIOSK_TRY_SECONDS, MAX_FRAME_BYTES, type TKioskResult, type ZKioskSubmit } from "../../domain/kiosk-contract";
 import { vmsg } from "../../i18n/validation";
 import type { TActor } from "../actor";
@@ -11,8 +11,8 @@ import type { TBdmiClient } from "../bdmi/bdmi-client";
 import { decryptPii } from "../pensioners/pii-crypto";
 import { isUuid } from "../schemas";
 import type { TKioskDevice } from "./authenticate-device";
+import { reassessPensioner, recordReassessment, type TReassessment } from "./reassess-pensioner";
 import { recordKioskFee } from "./record-kiosk-fee";
-import { previousState, reviseSurvivalStatus } from "./revise-survival-status";
 
 type TAttempt = {
   id: string;
@@ -91,16 +91,10 @@ export async function submitKioskCheck(
     throw e;
   }
   // A pass is new evidence (10/01, now in BDMI): reassess this one pensioner for the period.
-  let reassessed: TAssessmentResponse | null = null;
-  const previous = decision.decision === "pass" ? await previousState(pool(), a.pensioner_id, a.period) : null;
-  if (decision.decision === "pass") {
-    reassessed = await bdmi.assess({
-      period: a.period,
-      idempotencyKey: `kiosk-reassess:${a.id}`,
-      items: [{ ref: a.pensioner_id, nationalId, previous }],
-    });
-    if (!reassessed.results[0]) throw new AppError("BDMI_UNAVAILABLE", "The BDMI scoring service could not reassess the pensioner", { logMessage: JSON.stringify(reassessed.errors) });
-  }
+  const reassessed: TReassessment | null =
+    decision.decision === "pass"
+      ? await reassessPensioner(bdmi, { pensionerId: a.pensioner_id, nationalId, period: a.period, idempotencyKey: `kiosk-reassess:${a.id}` })
+      : null;
 
   const client = await pool().connect();
   try {
@@ -141,10 +135,7 @@ export async function submitKioskCheck(
       }
     }
     await recordKioskFee(client, { kind: "liveness", period: a.period, regionCode: a.region_code, fee: decision.fee, bdmiCallId: decision.callId });
-    if (reassessed) {
-      await recordKioskFee(client, { kind: "assessment", period: a.period, regionCode: a.region_code, fee: reassessed.fee, bdmiCallId: reassessed.callId });
-      await reviseSurvivalStatus(client, actor, { pensionerId: a.pensioner_id, regionCode: a.region_code, period: a.period, result: reassessed.results[0]!, previous, checkId: a.check_id });
-    }
+    if (reassessed) await recordReassessment(client, actor, reassessed, { pensionerId: a.pensioner_id, regionCode: a.region_code, period: a.period, checkId: a.check_id });
     await client.query("commit");
     return { decision: decision.decision, reasons: decision.reasons, triesLeft: to === "in_progress" ? KIOSK_MAX_TRIES - failures : 0 };
   } catch (e) {

@@ -1,0 +1,11 @@
+import { ZDecisionBody } from "@/lib/domain/case-contract";
+import { rejectCaseProposal } from "@/lib/server/cases/reject-case-proposal";
+import { requestLocale } from "@/lib/server/request-locale";
+import { ZIdParams } from "@/lib/server/schemas";
+import { withRoute } from "@/lib/server/with-route";
+
+export const POST = withRoute({
+  permission: "cases.approve",
+  schemas: { params: ZIdParams, body: ZDecisionBody },
+  handler: ({ actor, params, body, request }) => rejectCaseProposal(actor, params.id, body, requestLocale(request)),
+});
