@@ -29,7 +29,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
   return (
     <div className="min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only">{t("app.skip")}</a>
-      <header className="bg-brand-700 text-white">
+      <header className="bg-brand-700 text-white print:hidden">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-3">
           <span className="text-lg font-bold">{t("app.short")}</span>
           <nav className="flex flex-wrap gap-3" aria-label="main">
@@ -48,7 +48,7 @@ export default async function StaffLayout({ children }: { children: ReactNode })
           </div>
         </div>
       </header>
-      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+      <main id="main" className="mx-auto max-w-7xl px-4 py-6 print:max-w-none print:p-0">
         {children}
       </main>
     </div>
