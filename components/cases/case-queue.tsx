@@ -207,8 +207,8 @@ export function CaseStateLabel({ item }: { item: Pick<TCaseListItem, "status" | 
   return (
     <span data-testid="case-state">
       <span className={item.status === "proposed" ? "font-semibold text-amber-800" : item.status === "closed" ? "text-slate-600" : ""}>{t(`statuses.${item.status}`)}</span>
-      {item.status === "proposed" && item.proposedOutcome && <span className="ml-1">· {t(`outcomes.${item.proposedOutcome}`)}</span>}
-      {item.status === "closed" && item.outcome && <span className="ml-1">· {t(`outcomes.${item.outcome}`)}</span>}
+      {item.status === "proposed" && item.proposedOutcome && <span>{` · ${t(`outcomes.${item.proposedOutcome}`)}`}</span>}
+      {item.status === "closed" && item.outcome && <span>{` · ${t(`outcomes.${item.outcome}`)}`}</span>}
     </span>
   );
 }
