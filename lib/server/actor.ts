@@ -3,8 +3,8 @@ import type { TRole } from "../auth/permissions";
 /** Who is acting, and through which request: threaded from withRoute into every use case. */
 export type TActor = {
   userId: string | null;
-  /** "kiosk": an enrolled kiosk device (userId is then the device's id). */
-  role: TRole | "system" | "anonymous" | "kiosk";
+  /** "kiosk": an enrolled kiosk device (userId is then the device's id). "api": a machine client's API token (userId is the token's id). */
+  role: TRole | "system" | "anonymous" | "kiosk" | "api";
   regions: string[];
   requestId: string | null;
   ip: string | null;

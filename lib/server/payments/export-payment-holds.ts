@@ -1,0 +1,70 @@
+import "server-only";
+import { stringify } from "csv-stringify/sync";
+import { createTranslator } from "use-intl/core";
+import en from "../../../messages/en.json" with { type: "json" };
+import zh from "../../../messages/zh-CN.json" with { type: "json" };
+import { pgTx } from "../../db/pg-tx";
+import type { TLocale } from "../../i18n/locales";
+import type { TActor } from "../actor";
+import { recordAuditBulk } from "../audit/record-audit-bulk";
+import { regionNames } from "../regions/region-names";
+import { scopePatterns } from "../regions/scope";
+import { holdTotals, statementRows, type THoldTotals } from "./holds-sql";
+import { toLine } from "./list-payment-holds";
+import { assertPeriodBegun } from "./payment-period";
+
+/** Fen → "1234.56": exact integer arithmetic, no grouping, so spreadsheets read it as a number. */
+export function fenToYuan(fen: string | bigint): string {
+  const v = BigInt(fen);
+  const a = v < 0n ? -v : v;
+  return `${v < 0n ? "-" : ""}${a / 100n}.${String(a % 100n).padStart(2, "0")}`;
+}
+
+export type TPaymentHoldsCsv = { fileName: string; csv: string; rows: number; totals: THoldTotals };
+
+/**
+ * The payment holds of a period in the caller's regions as CSV (UTF-8 with a BOM, so Excel opens
+ * the Chinese correctly): one line a hold in force or a lifted hold with arrears due, masked ID
+ * numbers, and a closing total line that equals the page's and the API's totals. The read and its
+ * audit event (payment_holds.export) are one transaction.
+ */
+export async function exportPaymentHolds(actor: TActor, period: string, locale: TLocale, now = new Date()): Promise<TPaymentHoldsCsv> {
+  assertPeriodBegun(period, now);
+  const t = createTranslator({ locale, messages: locale === "en" ? en : zh, namespace: "payments" });
+  const names = await regionNames(locale);
+  const patterns = scopePatterns(actor.regions);
+  const { rows, totals } = await pgTx(async (client) => {
+    await client.query("set transaction isolation level repeatable read, read write");
+    const totals = await holdTotals(client, patterns, period);
+    const { rows } = await statementRows(client, patterns, period);
+    await recordAuditBulk(client, actor, "payment_holds.export", "payment_holds", [
+      {
+        targetId: period,
+        regionCode: actor.regions.length === 1 ? actor.regions[0]! : null,
+        summary: { period, count: rows.length, heldPensioners: totals.heldPensioners, heldFen: totals.heldFen, arrearsFen: totals.arrearsFen, regionCodes: actor.regions },
+      },
+    ]);
+    return { rows, totals };
+  });
+  const header = [
+    t("csv.pensionerId"),
+    t("csv.maskedId"),
+    t("csv.name"),
+    t("csv.regionCode"),
+    t("csv.regionName"),
+    t("csv.kind"),
+    t("csv.cause"),
+    t("csv.monthlyYuan"),
+    t("csv.heldYuan"),
+    t("csv.startPeriod"),
+    t("csv.liftedPeriod"),
+    t("csv.arrearsYuan"),
+  ];
+  const body = rows.map((r) => {
+    const l = toLine(r, names);
+    return [l.pensionerId, l.maskedId, l.name, l.regionCode, l.regionName, t(`kind.${l.kind}`), t(`cause.${l.cause}`), fenToYuan(l.monthlyFen), fenToYuan(l.heldFen), l.startPeriod, l.liftedPeriod ?? "", fenToYuan(l.arrearsDueFen)];
+  });
+  const total = [t("csv.total"), "", t("csv.totalPensioners", { held: totals.heldPensioners, arrears: totals.arrearsPensioners }), "", "", "", "", "", fenToYuan(totals.heldFen), "", "", fenToYuan(totals.arrearsFen)];
+  const csv = stringify([header, ...body, total], { bom: true, record_delimiter: "windows" });
+  return { fileName: `payment-holds-${period}.csv`, csv, rows: rows.length, totals };
+}
