@@ -9,7 +9,7 @@ import { noFaceJpeg, photoJpeg } from "../../../test/face-fixtures";
 import { configuredEndpoint, createBdmiClient, useBdmiClient, type TBdmiClient } from "../bdmi/bdmi-client";
 import { createPensioner } from "../pensioners/create-pensioner";
 import { expireOverdueChecks } from "../checks/expire-overdue-checks";
-import { listKioskChecks } from "../checks/list-kiosk-checks";
+import { listKioskChecks, todayCst } from "../checks/list-kiosk-checks";
 import { systemActor, type TActor } from "../actor";
 import { authenticateKioskDevice, KIOSK_TOKEN_COOKIE, type TKioskDevice } from "./authenticate-device";
 import { signCheckToken } from "./check-token";
@@ -258,14 +258,23 @@ describe("kiosk checks: start and submit", () => {
 describe("officer view and the overdue sweep", () => {
   it("lists due checks in the officer's regions with overdue markers; the sweep expires them and opens overdue cases", async () => {
     const p = await pensionerWithCheck();
-    await prisma().kioskCheck.update({ where: { id: p.checkId }, data: { dueOn: new Date(Date.now() - 3 * 86_400_000) } });
+    // Due three CST days ago (the bureau's calendar, whatever the hour in UTC).
+    const dueOn = todayCst(new Date(Date.now() - 3 * 86_400_000));
+    await prisma().kioskCheck.update({ where: { id: p.checkId }, data: { dueOn: new Date(`${dueOn}T00:00:00Z`) } });
     const list = await listKioskChecks(officer.actor, { status: "open", region: COUNTY, page: 1, pageSize: 200 });
     expect(list.items.find((c) => c.id === p.checkId)).toMatchObject({ overdue: true, status: "scheduled", name: "王小梅" });
     const zunyi = await createUser("officer", ["5203"]);
     expect((await listKioskChecks(zunyi.actor, { status: "all", page: 1, pageSize: 200 })).items.some((c) => c.id === p.checkId)).toBe(false);
     await expect(listKioskChecks(zunyi.actor, { status: "open", region: COUNTY, page: 1, pageSize: 10 })).rejects.toMatchObject({ code: "VALIDATION" });
 
-    expect(await expireOverdueChecks(systemActor())).toBeGreaterThanOrEqual(1);
+    // Within the grace period (CASE_GRACE_DAYS after the due date) the check is overdue but stays open.
+    await expireOverdueChecks(systemActor(), { graceDays: 30 });
+    expect(await prisma().kioskCheck.findUniqueOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "scheduled" });
+    expect(await prisma().case.count({ where: { pensionerId: p.pensionerId, reason: "overdue" } })).toBe(0);
+    // On the last day of grace still open; the day after, it expires and opens its overdue case.
+    await expireOverdueChecks(systemActor(), { graceDays: 3 });
+    expect(await prisma().kioskCheck.findUniqueOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "scheduled" });
+    expect(await expireOverdueChecks(systemActor(), { graceDays: 2 })).toBeGreaterThanOrEqual(1);
     expect(await prisma().kioskCheck.findUniqueOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "expired" });
     expect(await prisma().case.count({ where: { pensionerId: p.pensionerId, reason: "overdue" } })).toBe(1);
   });
