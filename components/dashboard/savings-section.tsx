@@ -53,11 +53,11 @@ export function SavingsSection({ d, regionName, fileName, regionHref, openRegion
           {d.byRegion.length > 0 && (
             <CategoryBars
               label={t("chartOf", { title: t("savings.byRegionChart"), summary: top ? t("savings.byRegionSummary", { name: regionName(top), amount: yuan(top.savingsFen) }) : "" })}
-              data={d.byRegion.map((r) => ({ code: r.code, name: regionName(r), savings: fenToYuanNumber(r.savingsFen), drillable: r.drillable ? 1 : 0 }))}
+              data={d.byRegion.map((r) => ({ code: r.code, name: regionName(r), savings: fenToYuanNumber(r.savingsFen) }))}
               x="name"
               series={{ key: "savings", label: t("savings.amount"), color: color(0) }}
               format={(v) => yuan(String(Math.round(v * 100)))}
-              onOpen={(row) => row.drillable && openRegion(String(row.code))}
+              onOpen={(row) => openRegion(String(row.code))}
             />
           )}
           <DataTable<TRegionRow>
@@ -72,14 +72,12 @@ export function SavingsSection({ d, regionName, fileName, regionHref, openRegion
                 label: t("regionCol"),
                 rowHeader: true,
                 csv: (r) => regionName(r),
-                cell: (r) =>
-                  r.drillable ? (
-                    <Link href={regionHref(r.code)} className="text-brand-700 underline" title={t("open", { name: regionName(r) })}>
-                      {regionName(r)}
-                    </Link>
-                  ) : (
-                    regionName(r)
-                  ),
+                // Every row opens its region (a county too: its own figures); drillable ones have more below.
+                cell: (r) => (
+                  <Link href={regionHref(r.code)} className="text-brand-700 underline print:text-inherit print:no-underline" title={t("open", { name: regionName(r) })}>
+                    {regionName(r)}
+                  </Link>
+                ),
               },
               { key: "code", label: t("codeCol"), csv: (r) => r.code, cell: (r) => <span className="font-mono">{r.code}</span> },
               { key: "savings", label: t("savings.amount"), numeric: true, csv: (r) => yuanPlain(r.savingsFen), cell: (r) => yuan(r.savingsFen) },
