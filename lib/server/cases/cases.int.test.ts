@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import type { TCurrentUser } from "../../auth/current-user";
 import { pool, prisma } from "../../db/client";
 import { ZCaseDetail, ZCaseList, ZCaseListQuery, type TCaseDetail } from "../../domain/case-contract";
 import { currentPeriod } from "../../domain/period";
@@ -22,6 +24,11 @@ import { rejectCaseProposal } from "./reject-case-proposal";
 import { withdrawCaseProposal } from "./withdraw-case-proposal";
 
 const COUNTY = "520102";
+
+// The routes' session is the only thing stood in for: withRoute, zod parsing, the use cases and
+// problem+json are the real ones.
+const session = vi.hoisted(() => ({ user: null as TCurrentUser | null }));
+vi.mock("../../auth/current-user", () => ({ currentUser: async () => session.user }));
 
 async function openCase(o: { region?: string; reason?: "deceased" | "overdue" | "check_review"; monthly?: number; paymentStatus?: "active" | "suspended" } = {}) {
   const region = o.region ?? COUNTY;
@@ -283,5 +290,57 @@ describe("in-person checks and manual interventions reach BDMI", () => {
     expect(r).toMatchObject({ status: "reassessed", to: "deceased" });
     const st = await pool().query(`select status::text, basis from survival_statuses where pensioner_id = $1 and period = $2`, [pensionerId, currentPeriod()]);
     expect(st.rows).toEqual([{ status: "deceased", basis: "manual" }]);
+  });
+});
+
+describe("the routes", () => {
+  const as = (u: Awaited<ReturnType<typeof createUser>>, role: TCurrentUser["role"]) => {
+    session.user = { userId: u.id, sessionId: "s", username: u.username, displayName: u.username, role, regions: u.actor.regions };
+  };
+  const post = (path: string, body: unknown) =>
+    new NextRequest(`http://localhost/api/v1/cases/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+  it("answer problem+json with the code and field path of each refusal, and the case page on success", async () => {
+    const officer = await createUser("officer", ["5201"]);
+    const sup = await createUser("supervisor", ["5201"]);
+    const other = await createUser("supervisor", ["5201"]);
+    const { caseId } = await openCase();
+    const params = { params: Promise.resolve({ id: caseId }) };
+    const list = await import("../../../app/api/v1/cases/route");
+    const detail = await import("../../../app/api/v1/cases/[id]/route");
+    const proposal = await import("../../../app/api/v1/cases/[id]/proposal/route");
+    const approve = await import("../../../app/api/v1/cases/[id]/approve/route");
+
+    as(officer, "officer");
+    const bad = await list.GET(new NextRequest("http://localhost/api/v1/cases?status=pending"), { params: Promise.resolve({}) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe("query.status");
+    const page = await detail.GET(new NextRequest(`http://localhost/api/v1/cases/${caseId}`), params);
+    expect(page.status).toBe(200);
+    expect(ZCaseDetail.parse(await page.json()).allowedMoves).toContain("propose");
+
+    as(sup, "supervisor");
+    const proposed = await proposal.POST(post(`${caseId}/proposal`, { version: 1, outcome: "suspend", note: "无法联系" }), params);
+    expect(proposed.status).toBe(200);
+    const version = ZCaseDetail.parse(await proposed.json()).version;
+
+    const own = await approve.POST(post(`${caseId}/approve`, { version }), params);
+    expect(own.status).toBe(403);
+    expect(own.headers.get("content-type")).toContain("application/problem+json");
+    expect(await own.json()).toMatchObject({ code: "CASE_FOUR_EYES", status: 403, title: expect.stringContaining("another supervisor") });
+
+    as(officer, "officer");
+    expect((await approve.POST(post(`${caseId}/approve`, { version }), params)).status).toBe(403);
+
+    as(other, "supervisor");
+    const stale = await approve.POST(post(`${caseId}/approve`, { version: version - 1 }), params);
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toMatchObject({ code: "CASE_STALE", title: "The case changed since you opened it; reload", errors: [{ path: "body.version" }] });
+    const noVersion = await approve.POST(post(`${caseId}/approve`, {}), params);
+    expect(noVersion.status).toBe(400);
+    const ok = await approve.POST(post(`${caseId}/approve`, { version }), params);
+    expect(ok.status).toBe(200);
+    expect(ZCaseDetail.parse(await ok.json())).toMatchObject({ status: "closed", outcome: "suspend", paymentStatus: "suspended" });
+    session.user = null;
   });
 });
