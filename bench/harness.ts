@@ -1,7 +1,14 @@
 // What a benchmark scenario is, and the small tools the runner hands it (docs/benchmarks.md).
 
 /** What a scenario measured: its own way of doing the work, and the floor (the fastest simple way). */
-export type TMeasurement = { seconds: number; floorSeconds: number; p50Ms: number | null; p95Ms: number | null };
+export type TMeasurement = {
+  seconds: number;
+  floorSeconds: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  /** For a latency scenario (dashboard): p95 ÷ the floor's p95, instead of seconds ÷ floorSeconds. */
+  ratioToFloor?: number;
+};
 
 export type TBenchContext = {
   /** How many items (rows, checks, events…) the scenario works on. */
