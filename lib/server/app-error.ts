@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   LEDGER_UNAVAILABLE: 502,
   /** A ledger account would go below zero: the settlement waits (blocked) until it is funded. */
   LEDGER_INSUFFICIENT_FUNDS: 409,
+  /** Printed notices: the CJK font (NOTICE_FONT_PATH) is missing or not a font. */
+  NOTICE_FONT_MISSING: 500,
   /** The case changed since the caller read it (its version moved): reload and decide again. */
   CASE_STALE: 409,
   /** The move does not exist from the case's status (lib/domain/case-machine.ts). */
