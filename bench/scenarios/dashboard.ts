@@ -195,7 +195,7 @@ export const dashboardScenario: TScenario = {
     const refresh = await timed(() => refreshRollups());
     ctx.log(`rollups: ${refresh.value.rebuilt.length} (source, month) pairs rebuilt by refresh-rollups in ${refresh.seconds.toFixed(1)} s`);
     const again = await timed(() => refreshRollups());
-    ctx.log(`rollups: a quiet tick (the recent months of checks and savings) takes ${again.seconds.toFixed(1)} s`);
+    ctx.log(`rollups: the next tick (nothing written since) takes ${again.seconds.toFixed(1)} s`);
     await db.query("analyze");
 
     // ---- the requests: months × regions (whole scope, province, cities, counties) -------------------

@@ -222,6 +222,28 @@ describe("the dashboard's rollups on a hand-computed roll", () => {
     expect((await dash({})).savings.cumulativeFen).toBe("2310000");
   });
 
+  it("marks what the clock changes once a day: checks that fall overdue, a new month's savings", async () => {
+    await pool().query(
+      `insert into kiosk_checks (id, pensioner_id, region_code, period, reason, status, due_on)
+       values (gen_random_uuid(), gen_random_uuid(), $1, '2019-12', 'officer', 'scheduled', '2020-02-20')`,
+      [DUYUN],
+    );
+    await refreshRollups({ now: NOW });
+    expect((await dash({ period: "2019-12", region: DUYUN })).checks).toMatchObject({ due: 1, scheduled: 1, overdue: 0 });
+    // Nothing was written since; the clock alone moves to 2 March 2020.
+    const march = new Date("2020-03-02T09:00:00+08:00");
+    const r = await refreshRollups({ now: march });
+    expect(r.rebuilt).toEqual(expect.arrayContaining([
+      { source: "checks", period: "2019-12", rows: expect.any(Number) },
+      { source: "savings", period: "2020-03", rows: 2 },
+    ]));
+    const atMarch = async (q: { period?: string; region?: string }) => ZDashboard.parse(await getDashboard(supervisor.actor, q, { now: march }));
+    expect((await atMarch({ period: "2019-12", region: DUYUN })).checks.overdue).toBe(1);
+    expect((await atMarch({})).savings).toMatchObject({ monthFen: "480000", cumulativeFen: "2790000" });
+    // The same day again: nothing to do.
+    expect((await refreshRollups({ now: march })).rebuilt).toEqual([]);
+  });
+
   it("keeps to the caller's regions and refuses future months", async () => {
     const mine = await dash({ period: "2020-01" }, qiandongnan);
     expect(mine.region).toBeNull();

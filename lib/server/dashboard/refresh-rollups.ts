@@ -140,21 +140,57 @@ async function rebuildSavings(c: pg.PoolClient, period: string, asOf: string): P
 /** The advisory lock a writer's trigger holds shared on a (source, period) it marked, to its commit. */
 const lockArgs = (source: string, period: string) => [LOCK_CLASS, `${source}:${period}`];
 
+/** rollup_state's row holding the CST day up to which the clock's effects are marked (as that day's midnight, CST). */
+export const CLOCK_STATE = "clock";
+
 /**
- * Rebuilds every (source, period) marked dirty, plus the current and previous period of the
- * time-dependent sources (overdue checks, savings), each pair in one transaction with its claim:
- * a failed rebuild leaves its mark for the next tick, and no writer's rows are missed.
+ * What the passing of time changes, marked once per CST day rather than rebuilt every tick: a check
+ * becomes overdue the day after its due date (the periods of the open checks due since the last
+ * marked day are marked), and a new month starts saving (its period is marked). Row changes are
+ * the triggers' business. One worker marks a day; the others find it marked.
+ */
+async function markClock(x: TRebuildContext): Promise<void> {
+  const c = await pool().connect();
+  try {
+    await c.query("begin");
+    await c.query(`insert into rollup_state (source, refreshed_at) values ($1, ($2::date - 1)::timestamp at time zone interval '+08:00') on conflict do nothing`, [CLOCK_STATE, x.today]);
+    const { rows } = await c.query<{ day: string }>(
+      `select to_char(refreshed_at at time zone interval '+08:00', 'YYYY-MM-DD') as day from rollup_state where source = $1 for update`,
+      [CLOCK_STATE],
+    );
+    const last = rows[0]!.day;
+    if (last < x.today) {
+      await c.query(
+        `insert into rollup_dirty (source, period)
+         select distinct 'checks', period from kiosk_checks
+          where status in ('scheduled', 'in_progress') and due_on >= $1::date and due_on < $2::date
+         on conflict do nothing`,
+        [last, x.today],
+      );
+      if (last.slice(0, 7) < x.asOf) {
+        await c.query(`insert into rollup_dirty (source, period) values ('savings', $1) on conflict do nothing`, [x.asOf]);
+      }
+      await c.query(`update rollup_state set refreshed_at = $2::date::timestamp at time zone interval '+08:00' where source = $1`, [CLOCK_STATE, x.today]);
+    }
+    await c.query("commit");
+  } catch (e) {
+    await c.query("rollback").catch(() => {});
+    throw e;
+  } finally {
+    c.release();
+  }
+}
+
+/**
+ * Rebuilds every (source, period) marked dirty, and what the clock changed (overdue checks, a new
+ * month's savings), each pair in one transaction with its claim: a failed rebuild leaves its mark
+ * for the next tick, and no writer's rows are missed.
  */
 export async function refreshRollups(opts: TRefreshOptions = {}): Promise<TRefreshResult> {
   const t0 = performance.now();
   const now = opts.now ?? new Date();
   const x: TRebuildContext = { asOf: currentPeriod(now), today: todayCst(now) };
-  const recent = [addMonths(x.asOf, -1), x.asOf];
-  await pool().query(
-    `insert into rollup_dirty (source, period)
-     select s, p from unnest($1::text[]) s cross join unnest($2::text[]) p on conflict do nothing`,
-    [["checks", "savings"], recent],
-  );
+  await markClock(x);
   const rebuilt: TRefreshResult["rebuilt"] = [];
   const claimed = new Set<string>();
   const max = opts.maxPairs ?? Infinity;

@@ -22,8 +22,7 @@ export function runRollupLoop(o: { intervalSeconds: number }): { stop: () => Pro
     while (!stopping) {
       try {
         const r = await refreshRollups();
-        // Every tick rebuilds the recent months of overdue checks and savings (4 pairs); more is news.
-        if (r.rebuilt.length > 4 || r.ms > 1000) log.info("rollups refreshed", { pairs: r.rebuilt.length, ms: Math.round(r.ms) });
+        if (r.rebuilt.length) log.info("rollups refreshed", { pairs: r.rebuilt.length, ms: Math.round(r.ms) });
       } catch (e) {
         log.error("rollup refresh failed", { error: String((e as Error)?.stack ?? e) });
       }
