@@ -1,10 +1,11 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { api } from "@/lib/query-client";
 import type { TCheckView } from "@/lib/server/checks/list-kiosk-checks";
+import { noticeHref, NoticesPrint, type TPaperSize } from "./notices-print";
 
 type TList = { items: TCheckView[]; total: number; page: number; pageSize: number; today: string };
 const PAGE_SIZE = 50;
@@ -16,6 +17,9 @@ function soon(dueOn: string, today: string): boolean {
 
 export function ChecksPanel({ initial, regionOptions }: { initial: TList; regionOptions: { code: string; label: string }[] }) {
   const t = useTranslations("checks");
+  const tn = useTranslations("notices");
+  const locale = useLocale();
+  const [paperSize, setPaperSize] = useState<TPaperSize>("A4");
   const [filter, setFilter] = useState<{ region: string; status: string }>({ region: "", status: "open" });
   const [page, setPage] = useState(1);
   const isInitial = page === 1 && filter.region === "" && filter.status === "open";
@@ -61,16 +65,18 @@ export function ChecksPanel({ initial, regionOptions }: { initial: TList; region
         </label>
         <button type="submit" className="rounded bg-brand-700 px-4 py-1.5 text-white">{t("filter")}</button>
       </form>
+      <NoticesPrint regionOptions={regionOptions} region={filter.region} defaultPeriod={initial.today.slice(0, 7)} size={paperSize} onSize={setPaperSize} locale={locale} />
       <div className="overflow-x-auto rounded bg-white shadow-sm">
         <table className="w-full text-left">
           <thead className="bg-slate-100 text-sm">
             <tr>
               {(["pensioner", "region", "period", "reason", "status", "dueOn", "failures"] as const).map((c) => <th key={c} className="px-3 py-2">{t(c)}</th>)}
+              <th className="px-3 py-2">{tn("column")}</th>
             </tr>
           </thead>
           <tbody>
             {data?.items.length === 0 && (
-              <tr><td colSpan={7} className="px-3 py-4 text-slate-500">{t("none")}</td></tr>
+              <tr><td colSpan={8} className="px-3 py-4 text-slate-500">{t("none")}</td></tr>
             )}
             {data?.items.map((c) => (
               <tr key={c.id} className={`border-t ${c.overdue ? "bg-red-50" : ""}`} data-testid="check-row">
@@ -88,6 +94,13 @@ export function ChecksPanel({ initial, regionOptions }: { initial: TList; region
                   ) : null}
                 </td>
                 <td className="px-3 py-2">{c.failures}</td>
+                <td className="px-3 py-2">
+                  {(c.status === "scheduled" || c.status === "in_progress") && (
+                    <a className="underline" href={noticeHref(c.id, paperSize)} target="_blank" rel="noopener" aria-label={tn("openLabel", { name: c.name })} data-testid="check-notice">
+                      {tn("open")}
+                    </a>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
