@@ -234,3 +234,74 @@ test("an appeal reopens a suspended case; a reinstatement approved by a supervis
   expect(arrears.map((a) => [a.period, a.amountFen])).toEqual([0, 1, 2].map((i) => [addMonths(start, i), 250_050n]));
   expect(await prisma().case.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ status: "closed", outcome: "reinstate", decidedBy: supervisor.id, reopenCount: 1 });
 });
+
+test("a stale page says someone changed the case and reloads; a proposal is withdrawn, then rejected with a note; a manual intervention needs its confirmation; the page in English", async ({ page, users, pensioners }) => {
+  test.setTimeout(150_000);
+  const code = await county();
+  const p = await pensioners.create(code, { name: "郑案四", monthlyPensionFen: 188_800 });
+  const c = await openCase(p.id, code, "check_review");
+  const officer = await users.create("officer", ["5201"]);
+  const supervisor = await users.create("supervisor", ["5201"]);
+
+  await signIn(page, officer);
+  await page.goto(`/cases/${c.id}`);
+  await expect(page.getByTestId("case-status")).toHaveText("处理中");
+  // Someone else moves the case while the page is open (here: the same API, assigning it).
+  expect((await move(page, c.id, "assign", {})).ok()).toBe(true);
+  const prop = page.getByTestId("panel-propose");
+  await prop.getByLabel("处理结果").selectOption("suspend");
+  await prop.getByLabel("说明（必填）").fill("复核未通过，建议暂停。");
+  await prop.getByRole("button", { name: "提交处理意见" }).click();
+  const problem = prop.getByTestId("case-problem");
+  await expect(problem).toHaveAttribute("data-code", "CASE_STALE");
+  await expect(problem).toContainText("其他人刚刚更改了此个案");
+  expect((await prisma().case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("open");
+  await problem.getByRole("button", { name: "重新加载" }).click();
+  await expect(problem).toHaveCount(0);
+  await expect(page.getByTestId("panel-assign")).toContainText("经办人：我");
+  // What was typed is still there: submitting again lands on the current version.
+  await prop.getByRole("button", { name: "提交处理意见" }).click();
+  await expect(page.getByTestId("case-status")).toHaveText("待审批 · 暂停发放");
+
+  await page.getByTestId("panel-withdraw").getByRole("button", { name: "撤回" }).click();
+  await expect(page.getByTestId("case-status")).toHaveText("处理中");
+  await expect(timeline(page).locator('[data-kind="withdrawn"]')).toHaveCount(1);
+  await prop.getByLabel("处理结果").selectOption("terminate");
+  await expect(prop.getByLabel("死亡证明日期")).toBeVisible();
+  await prop.getByLabel("处理结果").selectOption("suspend");
+  await expect(prop.getByLabel("死亡证明日期")).toHaveCount(0);
+  await prop.getByLabel("说明（必填）").fill("再次复核仍未通过，建议暂停。");
+  await prop.getByRole("button", { name: "提交处理意见" }).click();
+  await expect(page.getByTestId("case-status")).toHaveText("待审批 · 暂停发放");
+
+  await switchUser(page, supervisor);
+  await page.goto(`/cases/${c.id}`);
+  const decide = page.getByTestId("panel-decide");
+  await decide.getByLabel("审批意见").fill("材料不足，请先安排现场核验。");
+  await decide.getByRole("button", { name: "驳回" }).click();
+  await expect(page.getByTestId("case-status")).toHaveText("处理中");
+  await expect(timeline(page).locator('[data-kind="rejected"]')).toContainText("材料不足，请先安排现场核验。");
+  await expect(page.getByTestId("payment-status")).toHaveText("正常发放");
+  await expect(page.getByTestId("hold-box")).toHaveCount(0);
+
+  const manual = page.getByTestId("panel-manual");
+  await expect(manual).toContainText("警告：人工干预直接覆盖模型的生存结论");
+  await manual.getByLabel("在世").check();
+  await manual.getByLabel("干预原因（必填）").fill("本人到社保局窗口办理业务，经办人当面确认。");
+  await manual.getByRole("button", { name: "记录人工干预" }).click();
+  await expect(manual.getByText("请勾选确认后再提交。")).toBeVisible();
+  await expect(timeline(page).locator('[data-kind="manual_intervention"]')).toHaveCount(0);
+  await manual.getByLabel("我确认有确切依据，并对此干预负责。").check();
+  await manual.getByRole("button", { name: "记录人工干预" }).click();
+  await expect(timeline(page).locator('[data-kind="manual_intervention"]')).toContainText("在世");
+
+  const events = await prisma().caseEvent.findMany({ where: { caseId: c.id }, orderBy: { at: "asc" }, select: { kind: true, body: true } });
+  expect(events.map((e) => e.kind)).toEqual(["assigned", "proposed", "withdrawn", "proposed", "rejected", "manual_intervention"]);
+  expect(await prisma().case.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ status: "open", proposedOutcome: null });
+
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { name: "Case history" })).toBeVisible();
+  await expect(page.getByTestId("case-status")).toHaveText("Open");
+  await expect(page.getByTestId("payment-status")).toHaveText("Paid");
+  await expect(timeline(page).locator('[data-kind="rejected"]')).toContainText("Rejected");
+});

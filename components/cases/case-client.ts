@@ -81,8 +81,9 @@ export function useCaseMove<TBody>(caseId: string, path: string) {
   return useMutation({
     mutationFn: (body: TBody) => api<TCaseDetail>(`/api/v1/cases/${caseId}/${path}`, { method: "POST", json: body }),
     onSuccess: (detail) => {
+      // The response is the case as committed: no refetch of the case itself (TanStack Query,
+      // "Updates from Mutation Responses"); the queues that show it are refetched.
       qc.setQueryData(casesKeys.one(caseId), detail);
-      void qc.invalidateQueries({ queryKey: casesKeys.one(caseId) });
       void qc.invalidateQueries({ queryKey: ["cases", "list"] });
     },
     // A stale version is not refetched behind the user's back: the form says so and offers a reload.

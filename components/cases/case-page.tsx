@@ -20,7 +20,8 @@ export function CasePage({ caseId, userId, canPrint }: TProps) {
   const t = useTranslations("cases");
   const show = useShowProblem();
   const q = useQuery({ queryKey: casesKeys.one(caseId), queryFn: () => api<TCaseDetail>(`/api/v1/cases/${caseId}`) });
-  if (q.error) {
+  // A failed refetch keeps the case on screen; only a case that never loaded becomes an error page.
+  if (q.error && !q.data) {
     const p = show(q.error);
     return (
       <div className="space-y-3">
@@ -209,7 +210,7 @@ function Timeline({ events }: { events: TCaseEvent[] }) {
     return v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v);
   };
   // Ids and the machine's own bookkeeping stay out of the page; the audit trail keeps them.
-  const HIDDEN = new Set(["from", "to", "toName", "evidence", "closesNow", "payment", "caseId", "holdId", "converted"]);
+  const HIDDEN = new Set(["from", "to", "toName", "evidence", "closesNow", "payment", "caseId", "holdId", "converted", "proposedBy", "decidedBy", "userId"]);
   const facts = (e: TCaseEvent): [string, string][] => {
     const out: [string, string][] = [];
     if (e.kind === "assigned") out.push([t("dataKeys.assignedTo"), typeof e.data.toName === "string" && e.data.to ? e.data.toName : t("unassigned")]);
