@@ -33,7 +33,7 @@ export function TrendLines({ label, data, x, series, format }: { label: string; 
         <Tooltip formatter={(v) => format(Number(v))} />
         <Legend />
         {series.map((s) => (
-          <Line key={s.key} type="monotone" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+          <Line key={s.key} type="linear" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
         ))}
       </LineChart>
     </Figure>

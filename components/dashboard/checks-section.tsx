@@ -3,7 +3,7 @@ import { useTranslations } from "next-intl";
 import type { TTrendPoint } from "@/lib/domain/dashboard-contract";
 import { color, Shares, TrendLines } from "./charts";
 import { DataTable } from "./data-table";
-import { count, pct, pctPlain } from "./format";
+import { count, pct, pctPlain } from "@/lib/domain/dashboard-format";
 import { Kpi, Kpis, Pair, Section, type TSectionProps } from "./parts";
 
 type TChecks = TSectionProps["d"]["checks"];

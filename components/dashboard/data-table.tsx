@@ -1,7 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
-import Papa from "papaparse";
 import type { ReactNode } from "react";
+import { tableCsv } from "@/lib/domain/dashboard-format";
 
 export type TColumn<R> = {
   key: string;
@@ -16,9 +16,9 @@ export type TColumn<R> = {
   cell?: (row: R) => ReactNode;
 };
 
-/** Saves text as a UTF-8 file with a byte-order mark, so Excel opens Chinese text correctly. */
+/** Saves text as a UTF-8 CSV file. */
 function download(fileName: string, text: string) {
-  const url = URL.createObjectURL(new Blob([`\uFEFF${text}`], { type: "text/csv;charset=utf-8" }));
+  const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
   const a = document.createElement("a");
   a.href = url;
   a.download = fileName;
@@ -32,12 +32,9 @@ function download(fileName: string, text: string) {
 export function DataTable<R>({ id, caption, columns, rows, rowKey, fileName }: { id: string; caption: string; columns: TColumn<R>[]; rows: R[]; rowKey: (row: R) => string; fileName: string }) {
   const t = useTranslations("dashboard");
   function exportCsv() {
-    // Papa.unparse quotes fields with commas, quotes or line breaks (RFC 4180); text such as a
-    // kiosk's name that starts like a formula is prefixed with ' so a spreadsheet does not run it.
-    // A leading "-" is escaped too, except on a plain negative number.
-    const csv = Papa.unparse(
-      { fields: columns.map((c) => c.label), data: rows.map((r) => columns.map((c) => c.csv(r))) },
-      { newline: "\r\n", escapeFormulae: /^(?:[=+@\t\r]|-(?!\d+(?:\.\d+)?$))/ },
+    const csv = tableCsv(
+      columns.map((c) => c.label),
+      rows.map((r) => columns.map((c) => c.csv(r))),
     );
     download(fileName, csv);
   }

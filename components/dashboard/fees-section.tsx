@@ -3,7 +3,7 @@ import { useTranslations } from "next-intl";
 import type { TTrendPoint } from "@/lib/domain/dashboard-contract";
 import { color, TrendBars } from "./charts";
 import { DataTable } from "./data-table";
-import { baseToTkyNumber, count, monthReturn, ratio, ratioPlain, tky, tkyPlain, yuan, yuanPlain } from "./format";
+import { baseToTkyNumber, count, monthReturn, ratio, ratioPlain, tky, tkyPlain, yuan, yuanPlain } from "@/lib/domain/dashboard-format";
 import { Kpi, Kpis, Pair, Section, type TSectionProps } from "./parts";
 
 /** Section 3: TKY spent on scoring, its cost per verified pensioner and its return in savings. */
@@ -14,7 +14,7 @@ export function FeesSection({ d, fileName }: TSectionProps) {
   const last = d.trend.at(-1);
   return (
     <Section id="fees" title={t("fees.title")}>
-      <Kpis>
+      <Kpis three>
         <Kpi id="fees-spent" label={t("fees.spent")} value={tky(f.amountBase)} hint={t("fees.calls", { count: f.calls })} />
         <Kpi id="fees-cost-per-verified" label={t("fees.costPerVerified")} value={f.costPerVerifiedBase === null ? "—" : tky(f.costPerVerifiedBase)} hint={t("fees.verified", { count: f.verified })} />
         <Kpi id="fees-return" label={t("fees.return")} value={ratio(f.returnRatio)} hint={t("fees.price", { price })} />

@@ -3,7 +3,7 @@ import { useTranslations } from "next-intl";
 import type { TTrendPoint } from "@/lib/domain/dashboard-contract";
 import { color, TrendBars } from "./charts";
 import { DataTable } from "./data-table";
-import { count, pct, pctPlain } from "./format";
+import { count, pct, pctPlain } from "@/lib/domain/dashboard-format";
 import { Kpi, Kpis, Pair, Section, type TSectionProps } from "./parts";
 
 const share = (p: TTrendPoint): number | null => {
@@ -18,7 +18,7 @@ export function ManpowerSection({ d, fileName }: TSectionProps) {
   const last = d.trend.at(-1);
   return (
     <Section id="manpower" title={t("manpower.title")}>
-      <Kpis>
+      <Kpis three>
         <Kpi id="manpower-no-officer" label={t("manpower.noOfficer")} value={count(m.passive + m.kioskPassed)} hint={t("manpower.noOfficerHint", { passive: count(m.passive), kiosk: count(m.kioskPassed) })} />
         <Kpi id="manpower-officer" label={t("manpower.officer")} value={count(m.officerCases)} />
         <Kpi id="manpower-share" label={t("manpower.share")} value={pct(m.noOfficerShare)} />

@@ -25,8 +25,8 @@ export function Section({ id, title, children }: { id: string; title: string; ch
   );
 }
 
-export function Kpis({ children }: { children: ReactNode }) {
-  return <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4 print:grid-cols-4">{children}</dl>;
+export function Kpis({ children, three }: { children: ReactNode; three?: boolean }) {
+  return <dl className={`grid grid-cols-2 gap-3 ${three ? "lg:grid-cols-3 print:grid-cols-3" : "lg:grid-cols-4 print:grid-cols-4"}`}>{children}</dl>;
 }
 
 export function Kpi({ id, label, value, hint }: { id: string; label: string; value: string; hint?: string }) {

@@ -4,7 +4,7 @@ import Link from "next/link";
 import type { TRegionRow, TTrendPoint } from "@/lib/domain/dashboard-contract";
 import { CategoryBars, color, TrendLines } from "./charts";
 import { DataTable } from "./data-table";
-import { count, fenToYuanNumber, pct, pctPlain, tky, tkyPlain, yuan, yuanPlain } from "./format";
+import { count, fenToYuanNumber, pct, pctPlain, tky, tkyPlain, yuan, yuanPlain } from "@/lib/domain/dashboard-format";
 import { Kpi, Kpis, Pair, Section, type TSectionProps } from "./parts";
 
 type TCause = TSectionProps["d"]["savings"]["byCause"][number];

@@ -1,7 +1,8 @@
 // Number formats shared by the dashboard's cards, tables and CSV files. Money arrives as decimal
 // strings of fen or TKY base units (bigint-safe); the table shows them grouped with a unit, the CSV
 // carries the same number plain (no unit, no grouping) so a spreadsheet reads it as a number.
-import { formatTky } from "@/lib/bdmi/contract";
+import Papa from "papaparse";
+import { formatTky } from "../bdmi/contract";
 
 const group = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
@@ -45,4 +46,14 @@ export const baseToTkyNumber = (base: string): number => Number(base) / 1e8;
 export function monthReturn(savingsFen: string, feesBase: string, tkyPriceFen: string): number | null {
   const feesFen = (Number(feesBase) / 1e8) * Number(tkyPriceFen);
   return feesFen > 0 ? Number(savingsFen) / feesFen : null;
+}
+
+/**
+ * A table as a CSV file's text: a UTF-8 byte-order mark (so Excel opens Chinese text correctly),
+ * then RFC 4180 rows from Papa.unparse (fields with commas, quotes or line breaks quoted). Text
+ * that starts like a spreadsheet formula (=, +, @, tab, CR, or "-" not followed by a plain number)
+ * is prefixed with ' so a spreadsheet shows it instead of running it.
+ */
+export function tableCsv(header: string[], rows: (string | number)[][]): string {
+  return `\uFEFF${Papa.unparse({ fields: header, data: rows }, { newline: "\r\n", escapeFormulae: /^(?:[=+@\t\r]|-(?!\d+(?:\.\d+)?$))/ })}`;
 }
