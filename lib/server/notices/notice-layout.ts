@@ -78,9 +78,8 @@ export class NoticeWriter {
     const width = o.width ?? this.width - (x - this.left);
     this.doc.font(o.bold ? "zhb" : "zh").fontSize(o.size).fillColor(o.color ?? INK);
     const room = Math.max(0, this.bottom - y);
-    const full = this.doc.heightOfString(str, { width, lineGap: o.size * 0.18 });
     const lineH = this.doc.currentLineHeight(true) + o.size * 0.18;
-    const want = o.oneLine ? lineH : full;
+    const want = o.oneLine ? lineH : this.doc.heightOfString(str, { width, lineGap: o.size * 0.18 });
     const height = Math.min(want, room);
     if (height < want - 0.01) this.overflowed = true;
     if (height < lineH * 0.99) return 0;
@@ -131,9 +130,14 @@ export class NoticeWriter {
     const cell = side / (m.size + 2 * quiet);
     this.doc.save();
     this.doc.rect(x, y, side, side).fill("#ffffff");
+    // Runs of dark modules in a row become one rectangle: fewer path operators, a smaller page.
     for (let r = 0; r < m.size; r++) {
       for (let c = 0; c < m.size; c++) {
-        if (m.dark(r, c)) this.doc.rect(x + (quiet + c) * cell, y + (quiet + r) * cell, cell + 0.01, cell + 0.01);
+        if (!m.dark(r, c)) continue;
+        let end = c + 1;
+        while (end < m.size && m.dark(r, end)) end++;
+        this.doc.rect(x + (quiet + c) * cell, y + (quiet + r) * cell, (end - c) * cell + 0.01, cell + 0.01);
+        c = end;
       }
     }
     this.doc.fill("#000000");

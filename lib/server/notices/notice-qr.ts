@@ -31,6 +31,8 @@ export function checkNoticeToken(c: { pensionerId: string; checkId: string; dueO
 
 /** The QR module matrix of a text (error correction M: survives a crease or a smudge on paper). */
 export function qrMatrix(text: string): TQrMatrix {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: "M" });
+  // One byte-mode segment: the token is ASCII, and qrcode's search for an optimal mix of modes
+  // (a shortest path over segment graphs) costs more than the whole page otherwise.
+  const { modules } = QRCode.create([{ data: Buffer.from(text, "utf8"), mode: "byte" }], { errorCorrectionLevel: "M" });
   return { size: modules.size, dark: (r, c) => Boolean(modules.get(r, c)) };
 }

@@ -11,7 +11,7 @@ const HIGH_WATER = 1 << 20;
 export type TPdfProducer = (doc: PDFKit.PDFDocument, drain: () => Promise<void>) => Promise<void>;
 
 /** A web stream of the document's bytes, drawn by `produce` at the pace the reader reads. */
-export function pdfWebStream(doc: PDFKit.PDFDocument, produce: TPdfProducer, context: Record<string, unknown>): ReadableStream<Uint8Array> {
+export function pdfWebStream(doc: PDFKit.PDFDocument, produce: TPdfProducer, context: Record<string, unknown>, highWater = HIGH_WATER): ReadableStream<Uint8Array> {
   let wake: (() => void) | null = null;
   let cancelled = false;
   let ctl!: ReadableStreamDefaultController<Uint8Array>;
@@ -37,7 +37,7 @@ export function pdfWebStream(doc: PDFKit.PDFDocument, produce: TPdfProducer, con
         poke();
       },
     },
-    new ByteLengthQueuingStrategy({ highWaterMark: HIGH_WATER }),
+    new ByteLengthQueuingStrategy({ highWaterMark: highWater }),
   );
   const drain = async () => {
     // Let pdfkit's readable flush what it buffered into the web stream first.

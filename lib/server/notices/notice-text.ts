@@ -19,18 +19,18 @@ export function yuanText(fen: bigint): string {
   return `${neg ? "-" : ""}¥${whole}.${(abs % 100n).toString().padStart(2, "0")}`;
 }
 
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
 /** 2026年11月 / November 2026 */
 export function periodText(period: string): TBi {
   const [y, m] = period.split("-").map(Number) as [number, number];
-  const month = new Date(Date.UTC(y, m - 1, 1)).toLocaleString("en-GB", { month: "long", timeZone: "UTC" });
-  return bi(`${y}年${m}月`, `${month} ${y}`);
+  return bi(`${y}年${m}月`, `${MONTHS[m - 1]} ${y}`);
 }
 
 /** 2026年12月31日 / 31 December 2026 */
 export function dateText(day: string): TBi {
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  const month = new Date(Date.UTC(y, m - 1, d)).toLocaleString("en-GB", { month: "long", timeZone: "UTC" });
-  return bi(`${y}年${m}月${d}日`, `${d} ${month} ${y}`);
+  return bi(`${y}年${m}月${d}日`, `${d} ${MONTHS[m - 1]} ${y}`);
 }
 
 export const officeOf = (county: TPlace): TBi => bi(`${county.name}社会保险经办机构`, `the social insurance office of ${county.nameEn}`);
