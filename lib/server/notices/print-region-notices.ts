@@ -15,6 +15,8 @@ import { renderCheckNotice } from "./render-check-notice";
 
 /** Rows read per keyset page while streaming. */
 const SLICE = 200;
+/** Pages drawn between yields to the event loop (~4 ms each). */
+const YIELD_EVERY = 8;
 
 // Open checks of a region and month, of pensioners a kiosk still serves (not terminated).
 const WHERE = `c.period = $1 and c.region_code like $2 and c.status::text = any($3) and p.payment_status <> 'terminated'`;
@@ -80,8 +82,12 @@ export async function printRegionNotices(actor: TActor, q: TRegionNoticesQuery, 
     async (d, drain) => {
       let drawn = 0;
       for await (const rows of openCheckRows(q, opts.slice ?? SLICE)) {
-        for (const row of rows) renderCheckNotice(d, q.size, await build(row));
-        drawn += rows.length;
+        for (const row of rows) {
+          renderCheckNotice(d, q.size, await build(row));
+          // A page is a few milliseconds of synchronous drawing: yield every few pages so the
+          // server keeps answering other requests, and wait there while the client is behind.
+          if (++drawn % YIELD_EVERY === 0) await drain();
+        }
         await drain();
       }
       // Counted, then all closed before the first page: fail the download rather than send a PDF with no page.
