@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import jsQR from "jsqr";
-import { beforeAll, describe, expect, it } from "vitest";
+import { NextRequest } from "next/server";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { TCurrentUser } from "../../auth/current-user";
 import { pool, prisma } from "../../db/client";
 import { env } from "../../env.js";
 import { createUser, pensionerInput } from "../../../test/fixtures";
@@ -25,6 +27,11 @@ const COUNTY2 = "520112"; // 乌当区
 const PERIOD = "2030-03";
 const A4 = "[0 0 595.28 841.89]";
 const A5 = "[0 0 419.53 595.28]";
+
+// The routes' session is the only thing stood in for: withRoute, parsing, the use cases and
+// problem+json are the real ones.
+const session = vi.hoisted(() => ({ user: null as TCurrentUser | null }));
+vi.mock("../../auth/current-user", () => ({ currentUser: async () => session.user }));
 
 let officer: Awaited<ReturnType<typeof createUser>>;
 let zunyi: Awaited<ReturnType<typeof createUser>>;
@@ -297,5 +304,84 @@ describe("the notice font", () => {
     }
     expect(await auditOf(checkId)).toHaveLength(0);
     expect(pageCount((await printCheckNotice(officer.actor, checkId, "A4")).pdf)).toBe(1);
+  });
+});
+
+describe("the routes", () => {
+  const as = (u: Awaited<ReturnType<typeof createUser>>) => {
+    session.user = { userId: u.id, sessionId: "s", username: u.username, displayName: u.username, role: u.actor.role as TCurrentUser["role"], regions: u.actor.regions };
+  };
+  const get = (path: string) => new NextRequest(`http://localhost/api/v1/notices/${path}`);
+  const noParams = { params: Promise.resolve({}) };
+
+  it("answer application/pdf, or problem+json with the code and field path of each refusal", async () => {
+    const single = await import("../../../app/api/v1/notices/checks/[checkId]/route");
+    const batch = await import("../../../app/api/v1/notices/checks/route");
+    const summary = await import("../../../app/api/v1/notices/batch-summary/route");
+    const suspension = await import("../../../app/api/v1/notices/cases/[caseId]/suspension/route");
+    const period = "2030-09";
+    const { checkId, pensionerId } = await withCheck(COUNTY, { period });
+    await withCheck(COUNTY, { period });
+
+    as(officer);
+    const ok = await single.GET(get(`checks/${checkId}?size=A5`), { params: Promise.resolve({ checkId }) });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toBe("application/pdf");
+    expect(ok.headers.get("cache-control")).toBe("no-store");
+    expect(ok.headers.get("content-disposition")).toMatch(/^inline; filename="check-notice-\d{4}x{10}\d{3}[\dX]\.pdf"$/);
+    const okPdf = Buffer.from(await ok.arrayBuffer());
+    expect(pageCount(okPdf)).toBe(1);
+    expect(mediaBoxes(okPdf)).toEqual([A5]);
+
+    const badId = await single.GET(get("checks/nope"), { params: Promise.resolve({ checkId: "nope" }) });
+    expect(badId.status).toBe(400);
+    expect(badId.headers.get("content-type")).toBe("application/problem+json");
+    expect((await badId.json()).errors[0].path).toBe("params.checkId");
+    const badSize = await single.GET(get(`checks/${checkId}?size=A3`), { params: Promise.resolve({ checkId }) });
+    expect((await badSize.json()).errors[0].path).toBe("query.size");
+
+    const all = await batch.GET(get(`checks?region=${COUNTY}&period=${period}`), noParams);
+    expect(all.status).toBe(200);
+    expect(all.headers.get("content-type")).toBe("application/pdf");
+    expect(all.headers.get("content-disposition")).toBe(`attachment; filename="check-notices-${COUNTY}-${period}-A4.pdf"`);
+    expect(all.headers.get("x-notice-count")).toBe("2");
+    expect(pageCount(Buffer.from(await all.arrayBuffer()))).toBe(2);
+    const counted = await summary.GET(get(`batch-summary?region=${COUNTY}&period=${period}`), noParams);
+    expect(await counted.json()).toMatchObject({ region: COUNTY, period, count: 2 });
+
+    const missing = await batch.GET(get(`checks?period=${period}`), noParams);
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).errors.map((e: { path: string }) => e.path)).toEqual(["query.region"]);
+    const badPeriod = await batch.GET(get(`checks?region=${COUNTY}&period=2030-13`), noParams);
+    expect((await badPeriod.json()).errors.map((e: { path: string }) => e.path)).toEqual(["query.period"]);
+    const none = await batch.GET(get(`checks?region=${COUNTY}&period=2029-02`), noParams);
+    expect(none.status).toBe(404);
+    expect(await none.json()).toMatchObject({ code: "NOT_FOUND", title: expect.stringContaining("nothing to print") });
+
+    as(zunyi);
+    const outside = await batch.GET(get(`checks?region=${COUNTY}&period=${period}`), noParams);
+    expect(outside.status).toBe(400);
+    expect((await outside.json()).errors).toEqual([{ path: "query.region", code: "regionOutOfScope", message: expect.any(String) }]);
+
+    as(officer);
+    const c = await prisma().case.create({ data: { pensionerId, regionCode: COUNTY, reason: "overdue", period }, select: { id: true } });
+    const noHold = await suspension.GET(get(`cases/${c.id}/suspension`), { params: Promise.resolve({ caseId: c.id }) });
+    expect(noHold.status).toBe(409);
+    expect(noHold.headers.get("content-type")).toBe("application/problem+json");
+    expect(await noHold.json()).toMatchObject({ code: "CONFLICT", title: expect.stringContaining("no payment hold in force") });
+
+    const saved = env.NOTICE_FONT_PATH;
+    env.NOTICE_FONT_PATH = "/nonexistent/font.ttc";
+    try {
+      const noFont = await single.GET(get(`checks/${checkId}`), { params: Promise.resolve({ checkId }) });
+      expect(noFont.status).toBe(500);
+      expect(await noFont.json()).toMatchObject({ code: "NOTICE_FONT_MISSING", title: expect.stringContaining("set NOTICE_FONT_PATH") });
+    } finally {
+      env.NOTICE_FONT_PATH = saved;
+    }
+
+    const admin = await createUser("admin", ["52"]);
+    as(admin);
+    expect((await single.GET(get(`checks/${checkId}`), { params: Promise.resolve({ checkId }) })).status).toBe(403);
   });
 });
