@@ -305,3 +305,20 @@ test("a stale page says someone changed the case and reloads; a proposal is with
   await expect(page.getByTestId("payment-status")).toHaveText("Paid");
   await expect(timeline(page).locator('[data-kind="rejected"]')).toContainText("Rejected");
 });
+
+test("another region's case is not found, and a region outside the officer's scope in the URL is refused clearly", async ({ page, users, pensioners }) => {
+  const other = await prisma().region.findFirst({ where: { level: "county", NOT: { code: { startsWith: "5201" } } }, orderBy: { code: "asc" }, select: { code: true } });
+  if (!other) throw new Error("no county outside 5201");
+  const p = await pensioners.create(other.code, { name: "冯案五" });
+  const c = await openCase(p.id, other.code);
+  await signIn(page, await users.create("officer", ["5201"]));
+
+  await page.goto(`/cases/${c.id}`);
+  await expect(page.getByText("找不到该页面或记录。")).toBeVisible();
+  await expect(page.getByText("冯案五")).toHaveCount(0);
+  expect((await page.request.get(`/api/v1/cases/${c.id}`)).status()).toBe(404);
+
+  await page.goto(`/cases?region=${other.code}&status=all`);
+  await expect(page.getByTestId("queue-load-error")).toContainText("不在您的管辖范围内");
+  await expect(page.getByTestId("case-row")).toHaveCount(0);
+});

@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import type { TCaseDetail } from "@/lib/domain/case-contract";
 import { api, ApiError } from "@/lib/query-client";
 import { casesKeys } from "./case-keys";
@@ -28,7 +28,7 @@ export type TShownProblem = {
   code: string;
   /** In the reader's language, from the error code. */
   title: string;
-  /** The server's own words (its title), when they add something. */
+  /** The server's own words (its title, in English), for English readers or an unknown code. */
   detail: string | null;
   /** Field errors by input name ("note", "receivedOn"), without the "body." prefix. */
   fields: Record<string, string>;
@@ -52,6 +52,7 @@ const KNOWN_CODES = [
 /** problem+json (or a network failure) → what the case page shows, in the reader's language. */
 export function useShowProblem() {
   const t = useTranslations("cases.errors");
+  const locale = useLocale();
   return (e: unknown): TShownProblem => {
     if (!(e instanceof ApiError)) return { code: "NETWORK", title: t("network"), detail: e instanceof Error ? e.message : String(e), fields: {}, stale: false };
     const p = e.problem;
@@ -64,7 +65,9 @@ export function useShowProblem() {
     return {
       code: p.code,
       title: known ? t(p.code as (typeof KNOWN_CODES)[number]) : t("generic"),
-      detail: p.title && p.title !== p.code ? p.title : null,
+      // The server's title is English: it is shown to English readers, and to everyone only when
+      // the code is one this page has no words for (then it is the only specific information).
+      detail: p.title && p.title !== p.code && (locale === "en" || !known) ? p.title : null,
       fields,
       stale: p.code === "CASE_STALE",
     };

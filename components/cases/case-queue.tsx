@@ -127,7 +127,11 @@ export function CaseQueue({ regionOptions, userId, canApprove }: { regionOptions
           <button type="button" onClick={() => router.push(pathname)} className="rounded border border-slate-500 px-3 py-2">{t("clearFilters")}</button>
         )}
       </form>
-      {list.error && <p role="alert" className="rounded bg-red-50 p-3 text-red-800">{show(list.error).title} {show(list.error).detail}</p>}
+      {list.error && (
+        <p role="alert" className="rounded bg-red-50 p-3 text-red-800" data-testid="queue-load-error">
+          {show(list.error).title} {[show(list.error).detail, ...Object.values(show(list.error).fields)].filter(Boolean).join("; ")}
+        </p>
+      )}
       {rowError && (
         <p role="alert" className="rounded bg-red-50 p-3 text-red-800" data-testid="queue-error">
           {rowError.problem.title}
