@@ -44,7 +44,7 @@ test.describe("payment holds", () => {
     const name = `支付系统-${Date.now().toString(36)}`;
     await form.getByLabel("名称").fill(name);
     await form.getByRole("button", { name: "创建令牌" }).click();
-    await expect(page.getByRole("alert")).toContainText("body.regionCodes");
+    await expect(page.getByRole("alert").filter({ hasText: "body.regionCodes" })).toBeVisible();
 
     await form.getByLabel("名称").fill(name);
     await form.getByRole("checkbox", { name: /^贵阳市/ }).check();
@@ -98,8 +98,8 @@ test.describe("payment holds", () => {
 
     const supervisor = await users.create("supervisor", ["5201"]);
     await signIn(page, supervisor);
-    await page.getByRole("link", { name: "停发名单" }).click();
-    await expect(page.getByRole("heading", { name: "停发名单" })).toBeVisible();
+    await page.getByRole("link", { name: "停发与补发" }).click();
+    await expect(page.getByRole("heading", { name: "停发与补发" })).toBeVisible();
     await expect(page.getByLabel("月份")).toHaveValue(period);
     const shown = {
       pensioners: Number((await page.getByTestId("held-pensioners").innerText()).replace(/,/g, "")),
@@ -135,17 +135,21 @@ test.describe("payment holds", () => {
     const inForce = new Set(lines.filter((l) => l[10] === "" || l[10]! > period).map((l) => l[0]));
     expect(inForce.size).toBe(shown.pensioners);
 
-    // The table shows the same lines, masked.
-    const rowB = page.getByTestId("hold-row").and(page.locator(`[data-pensioner-id="${held.id}"]`));
-    if ((await page.getByTestId("hold-row").count()) === lines.length) {
-      await expect(rowB).toContainText("停发测试乙");
-      await expect(rowB).toContainText(b[1]!);
-      await expect(rowB).not.toContainText(held.nationalId);
+    // The table shows the same lines (paged), masked.
+    await expect(page.getByTestId("page")).toContainText(`共 ${lines.length} 行`);
+    const rowB = page.locator(`[data-testid="hold-row"][data-pensioner-id="${held.id}"]`);
+    for (let p = 2; p <= Math.ceil(lines.length / 50) && (await rowB.count()) === 0; p++) {
+      await page.getByRole("button", { name: "下一页" }).click();
+      await expect(page.getByTestId("page")).toContainText(`第 ${p} /`);
     }
+    await expect(rowB).toContainText("停发测试乙");
+    await expect(rowB).toContainText(b[1]!);
+    await expect(rowB).toContainText("3,123.45");
+    await expect(rowB).not.toContainText(held.nationalId);
 
     // A future month is refused on the page and by the export.
     await page.goto(`/payments?period=${addMonths(period, 1)}`);
-    await expect(page.getByRole("alert")).toContainText("尚未开始");
+    await expect(page.getByRole("alert").filter({ hasText: "尚未开始" })).toBeVisible();
     const refused = await page.request.get(`/api/v1/payment-holds/export?period=${addMonths(period, 1)}`);
     expect(refused.status()).toBe(400);
     expect(((await refused.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["query.period"]);
@@ -158,7 +162,7 @@ test.describe("payment holds", () => {
 
   test("officers have no payments page, and the CSV and the token API refuse them", async ({ page, users }) => {
     await signIn(page, await users.create("officer", ["5201"]));
-    await expect(page.getByRole("link", { name: "停发名单" })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "停发与补发" })).toHaveCount(0);
     expect((await page.request.get(`/api/v1/payment-holds/export?period=${currentPeriod()}`)).status()).toBe(403);
     expect((await page.request.get(`/api/v1/api-tokens`)).status()).toBe(403);
     // A session is not a token.

@@ -8,7 +8,8 @@ import type { TApiTokenView } from "@/lib/server/api-tokens/api-token-view";
 import type { TTokenRegionOption } from "@/lib/server/api-tokens/token-region-options";
 
 const PAGE_SIZE = 25;
-const SCOPES = ["payment-holds.read"] as const;
+// Message keys cannot contain dots (next-intl nests on them), so each scope names its own key.
+const SCOPES = [{ scope: "payment-holds.read", key: "paymentHoldsRead" }] as const;
 const fmt = (iso: string | null) => (iso ? new Date(iso).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }) : null);
 const indent = { province: "", city: "pl-4", county: "pl-8" } as const;
 
@@ -99,9 +100,9 @@ export function ApiTokensPanel({ initial, regionOptions }: { initial: TApiTokenL
           <fieldset>
             <legend>{t("scopes")}</legend>
             {SCOPES.map((s) => (
-              <label key={s} className="flex items-center gap-2 py-0.5">
-                <input type="checkbox" name="scopes" value={s} defaultChecked />
-                <span>{t(`scope.${s}`)}</span>
+              <label key={s.scope} className="flex items-center gap-2 py-0.5">
+                <input type="checkbox" name="scopes" value={s.scope} defaultChecked />
+                <span>{t(`scope.${s.key}`)}</span>
               </label>
             ))}
           </fieldset>
