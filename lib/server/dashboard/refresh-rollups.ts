@@ -197,6 +197,7 @@ export async function refreshRollups(opts: TRefreshOptions = {}): Promise<TRefre
   while (rebuilt.length < max) {
     const c = await pool().connect();
     let done = false;
+    let failed = false;
     try {
       await c.query("begin");
       // One pair, oldest mark first; a pair another worker is rebuilding is skipped.
@@ -214,7 +215,7 @@ export async function refreshRollups(opts: TRefreshOptions = {}): Promise<TRefre
         // Wait for writers in flight on this pair (they hold the lock shared), claim, let new writers in.
         await c.query(`select pg_advisory_lock($1, hashtext($2))`, lockArgs(pair.source, pair.period));
         try {
-          // Rebuilding every month of savings covers the months the tick marked too.
+          // Rebuilding every month of savings covers the months the clock marked too.
           await c.query(`delete from rollup_dirty where source = $1 and (period = $2 or $2 = '*')`, [pair.source, pair.period]);
         } finally {
           await c.query(`select pg_advisory_unlock($1, hashtext($2))`, lockArgs(pair.source, pair.period));
@@ -230,10 +231,13 @@ export async function refreshRollups(opts: TRefreshOptions = {}): Promise<TRefre
         rebuilt.push({ ...pair, rows: n });
       }
     } catch (e) {
+      failed = true;
       await c.query("rollback").catch(() => {});
       throw e;
     } finally {
-      c.release();
+      // A failed pass may leave the session's advisory lock held (its unlock fails in an aborted
+      // transaction): the connection is closed rather than pooled, which releases it.
+      c.release(failed);
     }
     if (done) break;
   }
