@@ -1,4 +1,7 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { NextRequest } from "next/server";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { TCurrentUser } from "../../auth/current-user";
+import { GET } from "../../../app/api/v1/dashboard/route";
 import { pool } from "../../db/client";
 import { ZDashboard } from "../../domain/dashboard-contract";
 import { holdSavingIn, type THoldForSavings } from "../../domain/case-machine";
@@ -31,6 +34,10 @@ const HOLDS: (THoldForSavings & { region: string; kind: "suspended" | "terminate
 // Month by month (province): 2011-10 H2 = 250000; 2011-11 and 2011-12 H1 + H2 = 550000;
 // 2012-01 and 2012-02 H1 + H5 = 480000 (H2's savings ended with the certificate).
 const MONTH_FEN: Record<string, string> = { "2011-09": "0", "2011-10": "250000", "2011-11": "550000", "2011-12": "550000", "2012-01": "480000", "2012-02": "480000" };
+
+// The route's session is the only thing stood in for (withRoute, parsing and problem+json are real).
+const session = vi.hoisted(() => ({ user: null as TCurrentUser | null }));
+vi.mock("../../auth/current-user", () => ({ currentUser: async () => session.user }));
 
 let supervisor: Awaited<ReturnType<typeof createUser>>;
 let qiandongnan: Awaited<ReturnType<typeof createUser>>;
@@ -292,5 +299,34 @@ describe("the dashboard's rollups on a hand-computed roll", () => {
       code: "VALIDATION",
       fieldErrors: [{ path: "query.period", message: "periodInFuture" }],
     });
+  });
+
+  it("serves GET /api/v1/dashboard to supervisors, with problem+json field paths for bad input", async () => {
+    const get = (query: string) => GET(new NextRequest(`http://localhost/api/v1/dashboard?${query}`), { params: Promise.resolve({}) });
+    const as = (u: Awaited<ReturnType<typeof createUser>>, role: TCurrentUser["role"], regions: string[]) => {
+      session.user = { userId: u.id, sessionId: "s", username: u.username, displayName: u.username, role, regions };
+    };
+    as(supervisor, "supervisor", ["52"]);
+    const ok = await get("period=2012-01&region=5226");
+    expect(ok.status).toBe(200);
+    const body = ZDashboard.parse(await ok.json());
+    expect(body).toMatchObject({ period: "2012-01", region: { code: "5226", level: "city" }, savings: { monthFen: "300000" } });
+
+    const problems = async (query: string) => {
+      const r = await get(query);
+      expect(r.headers.get("content-type")).toContain("application/problem+json");
+      const p = (await r.json()) as { errors?: { path: string }[] };
+      return { status: r.status, paths: (p.errors ?? []).map((e) => e.path) };
+    };
+    expect(await problems("period=2012-13")).toEqual({ status: 400, paths: ["query.period"] });
+    expect(await problems("period=2999-01")).toEqual({ status: 400, paths: ["query.period"] });
+    expect(await problems("region=52x")).toEqual({ status: 400, paths: ["query.region"] });
+    as(qiandongnan, "supervisor", ["5226"]);
+    expect(await problems("region=5227")).toEqual({ status: 403, paths: ["query.region"] });
+    const officer = await createUser("officer", ["52"]);
+    as(officer, "officer", ["52"]);
+    expect(await problems("period=2012-01")).toEqual({ status: 403, paths: [] });
+    session.user = null;
+    expect((await get("period=2012-01")).status).toBe(401);
   });
 });
