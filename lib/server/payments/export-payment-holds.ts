@@ -20,6 +20,11 @@ export function fenToYuan(fen: string | bigint): string {
   return `${v < 0n ? "-" : ""}${a / 100n}.${String(a % 100n).padStart(2, "0")}`;
 }
 
+/** Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is kept as text with a leading apostrophe (OWASP CSV injection). */
+export function csvText(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
 export type TPaymentHoldsCsv = { fileName: string; csv: string; rows: number; totals: THoldTotals };
 
 /**
@@ -62,7 +67,7 @@ export async function exportPaymentHolds(actor: TActor, period: string, locale: 
   ];
   const body = rows.map((r) => {
     const l = toLine(r, names);
-    return [l.pensionerId, l.maskedId, l.name, l.regionCode, l.regionName, t(`kind.${l.kind}`), t(`cause.${l.cause}`), fenToYuan(l.monthlyFen), fenToYuan(l.heldFen), l.startPeriod, l.liftedPeriod ?? "", fenToYuan(l.arrearsDueFen)];
+    return [l.pensionerId, l.maskedId, csvText(l.name), l.regionCode, csvText(l.regionName), t(`kind.${l.kind}`), t(`cause.${l.cause}`), fenToYuan(l.monthlyFen), fenToYuan(l.heldFen), l.startPeriod, l.liftedPeriod ?? "", fenToYuan(l.arrearsDueFen)];
   });
   const total = [t("csv.total"), "", t("csv.totalPensioners", { held: totals.heldPensioners, arrears: totals.arrearsPensioners }), "", "", "", "", "", fenToYuan(totals.heldFen), "", "", fenToYuan(totals.arrearsFen)];
   const csv = stringify([header, ...body, total], { bom: true, record_delimiter: "windows" });

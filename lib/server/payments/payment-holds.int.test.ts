@@ -12,7 +12,7 @@ import { createApiToken } from "../api-tokens/create-api-token";
 import { listApiTokens } from "../api-tokens/list-api-tokens";
 import { revokeApiToken } from "../api-tokens/revoke-api-token";
 import { createPensioner } from "../pensioners/create-pensioner";
-import { exportPaymentHolds, fenToYuan } from "./export-payment-holds";
+import { csvText, exportPaymentHolds, fenToYuan } from "./export-payment-holds";
 import { listPaymentHolds } from "./list-payment-holds";
 import { readPaymentHolds, type TPaymentHoldsPage } from "./read-payment-holds";
 
@@ -246,6 +246,12 @@ describe("the staff view and the CSV export", () => {
       expect.objectContaining({ period: "2020-05", count: 3, heldFen: "550000", arrearsFen: "540150" }),
       expect.objectContaining({ period: "2020-05", count: 3 }),
     ]);
+  });
+});
+
+describe("CSV text cells", () => {
+  it("keeps text a spreadsheet would evaluate as text", () => {
+    expect(["=1+1", "+86", "-x", "@SUM(A1)", "王小梅", "1800.50"].map(csvText)).toEqual(["'=1+1", "'+86", "'-x", "'@SUM(A1)", "王小梅", "1800.50"]);
   });
 });
 
