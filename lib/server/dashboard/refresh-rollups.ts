@@ -23,7 +23,12 @@ export type TRefreshOptions = {
   /** Stop claiming after this many pairs (the rest waits for the next tick). */
   maxPairs?: number;
 };
-export type TRefreshResult = { rebuilt: { source: string; period: string; rows: number }[]; ms: number };
+export type TRefreshResult = {
+  rebuilt: { source: string; period: string; rows: number }[];
+  /** Pairs left marked because writers were in flight on them throughout the tries. */
+  busy: { source: string; period: string }[];
+  ms: number;
+};
 
 type TRebuildContext = { asOf: string; today: string };
 
@@ -139,6 +144,22 @@ async function rebuildSavings(c: pg.PoolClient, period: string, asOf: string): P
 
 /** The advisory lock a writer's trigger holds shared on a (source, period) it marked, to its commit. */
 const lockArgs = (source: string, period: string) => [LOCK_CLASS, `${source}:${period}`];
+const LOCK_TRIES = 5;
+const LOCK_RETRY_MS = 100;
+
+/**
+ * Takes the pair's lock exclusively, for the session, if no writer holds it. Never waits in the
+ * lock's queue: a waiting exclusive request would hold up every new writer of the month behind it,
+ * and a writer waiting on another writer could then close a deadlock cycle through the refresh.
+ */
+async function tryLock(c: pg.PoolClient, source: string, period: string): Promise<boolean> {
+  for (let i = 0; i < LOCK_TRIES; i++) {
+    const { rows } = await c.query<{ ok: boolean }>(`select pg_try_advisory_lock($1, hashtext($2)) as ok`, lockArgs(source, period));
+    if (rows[0]!.ok) return true;
+    await new Promise((r) => setTimeout(r, LOCK_RETRY_MS));
+  }
+  return false;
+}
 
 /** rollup_state's row holding the CST day up to which the clock's effects are marked (as that day's midnight, CST). */
 export const CLOCK_STATE = "clock";
@@ -192,6 +213,7 @@ export async function refreshRollups(opts: TRefreshOptions = {}): Promise<TRefre
   const x: TRebuildContext = { asOf: currentPeriod(now), today: todayCst(now) };
   await markClock(x);
   const rebuilt: TRefreshResult["rebuilt"] = [];
+  const busy: TRefreshResult["busy"] = [];
   const claimed = new Set<string>();
   const max = opts.maxPairs ?? Infinity;
   while (rebuilt.length < max) {
@@ -211,9 +233,13 @@ export async function refreshRollups(opts: TRefreshOptions = {}): Promise<TRefre
       if (!pair) {
         await c.query("commit");
         done = true;
+      } else if (!(await tryLock(c, pair.source, pair.period))) {
+        // Writers are in flight on this pair: its mark stays for the next tick.
+        await c.query("commit");
+        claimed.add(`${pair.source}:${pair.period}`);
+        busy.push(pair);
       } else {
-        // Wait for writers in flight on this pair (they hold the lock shared), claim, let new writers in.
-        await c.query(`select pg_advisory_lock($1, hashtext($2))`, lockArgs(pair.source, pair.period));
+        // No writer is in flight on this pair (they hold the lock shared): claim, then let new writers in.
         try {
           // Rebuilding every month of savings covers the months the clock marked too.
           await c.query(`delete from rollup_dirty where source = $1 and (period = $2 or $2 = '*')`, [pair.source, pair.period]);
@@ -246,5 +272,5 @@ export async function refreshRollups(opts: TRefreshOptions = {}): Promise<TRefre
      on conflict (source) do update set refreshed_at = excluded.refreshed_at`,
     [TICK_STATE],
   );
-  return { rebuilt, ms: performance.now() - t0 };
+  return { rebuilt, busy, ms: performance.now() - t0 };
 }

@@ -8,10 +8,11 @@ CREATE INDEX "kiosk_attempts_issued_at_idx" ON "kiosk_attempts"("issued_at");
 -- batches cost one tiny insert). The worker claims the marks and rebuilds those periods.
 --
 -- No lost updates: a writer takes a shared advisory lock on each (source, period) it marks, held to
--- its commit; the refresh takes the same lock exclusively before it claims (deletes) a mark, so it
--- waits for every writer already in flight on that pair and its rebuild sees their rows. A writer
--- that comes later finds the mark deleted by the uncommitted refresh, waits for it, and marks the
--- pair again for the next tick. ON CONFLICT DO NOTHING keeps the mark from becoming a hot row.
+-- its commit; the refresh claims (deletes) a mark only under the same lock taken exclusively with
+-- pg_try_advisory_lock, i.e. only when no writer is in flight on that pair (else the mark waits for
+-- the next tick), so its rebuild sees every writer's rows. A writer that comes later finds the mark
+-- deleted by the uncommitted refresh, waits for it, and marks the pair again for the next tick.
+-- ON CONFLICT DO NOTHING keeps the mark from becoming a hot row.
 -- Lock key: (879301, hashtext(source || ':' || period)) in the two-int advisory key space.
 
 CREATE FUNCTION rollup_mark(src text, periods text[]) RETURNS void LANGUAGE plpgsql AS $$
