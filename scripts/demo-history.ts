@@ -10,6 +10,9 @@ import { configuredEndpoint } from "../lib/server/bdmi/bdmi-client";
 import { stopJobSender } from "../lib/server/jobs/enqueue";
 import { rollNationalIds } from "../lib/server/pensioners/roll-national-ids";
 import { startMonthlyRun } from "../lib/server/runs/start-monthly-run";
+import type { TActor } from "../lib/server/actor";
+import { approveCaseProposal } from "../lib/server/cases/approve-case-proposal";
+import { proposeCaseOutcome } from "../lib/server/cases/propose-case-outcome";
 
 const say = (m: string) => console.log(`[demo] ${m}`);
 
@@ -35,7 +38,44 @@ async function main() {
       }
       await new Promise((res) => setTimeout(res, 300));
     }
+    await workDemoCases(period, actor);
   }
+}
+
+/** A staff user of the demo seed, as the actor of the use cases. */
+async function demoActor(username: string): Promise<TActor> {
+  const u = await prisma().user.findUniqueOrThrow({ where: { username }, select: { id: true, role: true, regions: { select: { regionCode: true } } } });
+  return { userId: u.id, role: u.role, regions: u.regions.map((r) => r.regionCode), requestId: "demo-history", ip: null };
+}
+
+/**
+ * The officers of Guiyang (5201) and Zunyi (5203) work most of the month's deceased cases the real
+ * way: the officer proposes, the supervisor approves on the 25th of that month, so payments stop
+ * in that month and the dashboard has savings to show. Every fourth case stays open for the
+ * officer, and every fourth of the rest waits for the supervisor's approval.
+ */
+async function workDemoCases(period: string, supervisor: TActor) {
+  const on = new Date(`${period}-25T02:00:00Z`);
+  // The run stands for the one of that month (the 22nd, 08:00 Beijing time): so do its cases.
+  await prisma().case.updateMany({ where: { period }, data: { openedAt: new Date(`${period}-22T00:00:00Z`) } });
+  let decided = 0;
+  for (const [username, region] of [["officer", "5201"], ["officer-zunyi", "5203"]] as const) {
+    const officer = await demoActor(username);
+    const cases = await prisma().case.findMany({
+      where: { period, reason: "deceased", status: "open", regionCode: { startsWith: region } },
+      select: { id: true, version: true },
+      orderBy: { openedAt: "asc" },
+    });
+    for (const [i, c] of cases.entries()) {
+      if (i % 4 === 3) continue;
+      const outcome = i % 3 === 0 ? "suspend" : "terminate";
+      const p = await proposeCaseOutcome(officer, c.id, { version: c.version, outcome, note: "死亡登记与医院记录一致 (death registry and hospital record agree)" }, "zh-CN", { now: on });
+      if (i % 4 === 2) continue;
+      await approveCaseProposal(supervisor, c.id, { version: p.version, note: "同意 (approved)" }, "zh-CN", { now: on });
+      decided++;
+    }
+  }
+  say(`${period}: ${decided} deceased cases decided`);
 }
 
 main()
