@@ -44,6 +44,35 @@ export function Field({ label, name, error, children, hint }: { label: string; n
   );
 }
 
+type TFieldProps = { label: string; name: string; error?: string; hint?: string };
+
+/** A one-line text input in a Field, named as the field. */
+export function TextField({ maxLength, ...f }: TFieldProps & { maxLength: number }) {
+  return (
+    <Field {...f}>
+      {(a) => <input id={a.id} name={f.name} maxLength={maxLength} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={inputCls} />}
+    </Field>
+  );
+}
+
+/** A date (or date and time) input in a Field, named as the field. */
+export function DateField({ type = "date", defaultValue, max, ...f }: TFieldProps & { type?: "date" | "datetime-local"; defaultValue?: string; max?: string }) {
+  return (
+    <Field {...f}>
+      {(a) => <input id={a.id} type={type} name={f.name} defaultValue={defaultValue} max={max} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={inputCls} />}
+    </Field>
+  );
+}
+
+/** A note of up to 4000 characters in a Field, named as the field; wide fills its cell. */
+export function NoteField({ rows, wide, ...f }: TFieldProps & { rows: number; wide?: boolean }) {
+  return (
+    <Field {...f}>
+      {(a) => <textarea id={a.id} name={f.name} rows={rows} maxLength={4000} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={wide ? `${inputCls} w-full` : inputCls} />}
+    </Field>
+  );
+}
+
 /** What went wrong with a move, with a reload when someone else changed the case first. */
 export function ProblemBox({ problem, caseId, onReload }: { problem: TShownProblem; caseId: string; onReload?: () => void }) {
   const t = useTranslations("cases");

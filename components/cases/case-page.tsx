@@ -8,7 +8,7 @@ import type { TCaseOutcome } from "@/lib/domain/case-machine";
 import { api } from "@/lib/query-client";
 import { fenToYuan, localInputToIso, nowLocalInput, sumFen, useCaseMove, useShowProblem } from "./case-client";
 import { casesKeys } from "./case-keys";
-import { Field, inputCls, MoveForm, opt, Panel, ProblemBox } from "./case-forms";
+import { DateField, Field, inputCls, MoveForm, NoteField, opt, Panel, ProblemBox, TextField } from "./case-forms";
 import { CaseStateLabel } from "./case-queue";
 
 type TProps = { caseId: string; userId: string; canPrint: boolean };
@@ -298,9 +298,7 @@ function NotePanel({ c }: { c: TCaseDetail }) {
         toBody={(fd) => (opt(fd, "body") ? { body: { version: c.version, body: opt(fd, "body")! } } : { fields: { body: t("required") } })}
       >
         {(err) => (
-          <Field label={t("fields.note")} name="body" error={err("body")}>
-            {(a) => <textarea id={a.id} name="body" rows={3} maxLength={4000} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={inputCls} />}
-          </Field>
+          <NoteField label={t("fields.note")} name="body" error={err("body")} rows={3} />
         )}
       </MoveForm>
     </Panel>
@@ -335,19 +333,11 @@ function EvidencePanel({ c }: { c: TCaseDetail }) {
                 </select>
               )}
             </Field>
-            <Field label={t("fields.reference")} name="reference" error={err("reference")}>
-              {(a) => <input id={a.id} name="reference" maxLength={200} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={inputCls} />}
-            </Field>
-            <Field label={t("fields.issuedBy")} name="issuedBy" error={err("issuedBy")}>
-              {(a) => <input id={a.id} name="issuedBy" maxLength={200} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={inputCls} />}
-            </Field>
-            <Field label={t("fields.issuedOn")} name="issuedOn" error={err("issuedOn")}>
-              {(a) => <input id={a.id} type="date" name="issuedOn" aria-invalid={a.invalid} aria-describedby={a.describedBy} className={inputCls} />}
-            </Field>
+            <TextField label={t("fields.reference")} name="reference" error={err("reference")} maxLength={200} />
+            <TextField label={t("fields.issuedBy")} name="issuedBy" error={err("issuedBy")} maxLength={200} />
+            <DateField label={t("fields.issuedOn")} name="issuedOn" error={err("issuedOn")} />
             <div className="sm:col-span-2">
-              <Field label={t("fields.evidenceNote")} name="body" error={err("body")}>
-                {(a) => <textarea id={a.id} name="body" rows={2} maxLength={4000} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={`${inputCls} w-full`} />}
-              </Field>
+              <NoteField label={t("fields.evidenceNote")} name="body" error={err("body")} rows={2} wide />
             </div>
           </div>
         )}
@@ -386,16 +376,10 @@ function InPersonPanel({ c }: { c: TCaseDetail }) {
               </div>
               {err("result") && <span id="ip-result-err" role="alert" className="text-red-700">{err("result")}</span>}
             </fieldset>
-            <Field label={t("fields.seenAt")} name="at" error={err("at")}>
-              {(a) => <input id={a.id} type="datetime-local" name="at" defaultValue={nowLocalInput()} max={nowLocalInput()} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={inputCls} />}
-            </Field>
-            <Field label={t("fields.place")} name="place" error={err("place")}>
-              {(a) => <input id={a.id} name="place" maxLength={200} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={inputCls} />}
-            </Field>
+            <DateField label={t("fields.seenAt")} name="at" error={err("at")} type="datetime-local" defaultValue={nowLocalInput()} max={nowLocalInput()} />
+            <TextField label={t("fields.place")} name="place" error={err("place")} maxLength={200} />
             <div className="sm:col-span-2">
-              <Field label={t("fields.note")} name="body" error={err("body")}>
-                {(a) => <textarea id={a.id} name="body" rows={2} maxLength={4000} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={`${inputCls} w-full`} />}
-              </Field>
+              <NoteField label={t("fields.note")} name="body" error={err("body")} rows={2} wide />
             </div>
           </div>
         )}
@@ -436,12 +420,8 @@ function ManualPanel({ c }: { c: TCaseDetail }) {
               </div>
               {err("set") && <span role="alert" className="text-red-700">{err("set")}</span>}
             </fieldset>
-            <Field label={t("fields.effectiveAt")} name="at" error={err("at")}>
-              {(a) => <input id={a.id} type="datetime-local" name="at" defaultValue={nowLocalInput()} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={inputCls} />}
-            </Field>
-            <Field label={t("fields.interventionReason")} name="body" error={err("body")}>
-              {(a) => <textarea id={a.id} name="body" rows={3} maxLength={4000} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={inputCls} />}
-            </Field>
+            <DateField label={t("fields.effectiveAt")} name="at" error={err("at")} type="datetime-local" defaultValue={nowLocalInput()} />
+            <NoteField label={t("fields.interventionReason")} name="body" error={err("body")} rows={3} />
             <label className="flex items-start gap-2 text-sm">
               <input type="checkbox" name="confirm" value="yes" className="mt-1" />
               <span>{t("manualConfirm")}</span>
@@ -483,13 +463,9 @@ function ProposePanel({ c }: { c: TCaseDetail }) {
             </Field>
             {outcome && <p className="text-sm text-slate-700">{t(`outcomeHelp.${outcome as TCaseOutcome}`)}</p>}
             {outcome === "terminate" && (
-              <Field label={t("fields.deathCertifiedOn")} name="deathCertifiedOn" error={err("deathCertifiedOn")} hint={t("deathCertifiedHint")}>
-                {(a) => <input id={a.id} type="date" name="deathCertifiedOn" aria-invalid={a.invalid} aria-describedby={a.describedBy} className={inputCls} />}
-              </Field>
+              <DateField label={t("fields.deathCertifiedOn")} name="deathCertifiedOn" error={err("deathCertifiedOn")} hint={t("deathCertifiedHint")} />
             )}
-            <Field label={t("fields.proposalNote")} name="note" error={err("note")}>
-              {(a) => <textarea id={a.id} name="note" rows={3} maxLength={4000} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={inputCls} />}
-            </Field>
+            <NoteField label={t("fields.proposalNote")} name="note" error={err("note")} rows={3} />
           </div>
         )}
       </MoveForm>
@@ -596,12 +572,8 @@ function AppealPanel({ c }: { c: TCaseDetail }) {
       >
         {(err) => (
           <div className="grid gap-3">
-            <Field label={t("fields.receivedOn")} name="receivedOn" error={err("receivedOn")}>
-              {(a) => <input id={a.id} type="date" name="receivedOn" defaultValue={today} max={today} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={inputCls} />}
-            </Field>
-            <Field label={t("fields.appealNote")} name="note" error={err("note")}>
-              {(a) => <textarea id={a.id} name="note" rows={3} maxLength={4000} aria-invalid={a.invalid} aria-describedby={a.describedBy} className={inputCls} />}
-            </Field>
+            <DateField label={t("fields.receivedOn")} name="receivedOn" error={err("receivedOn")} defaultValue={today} max={today} />
+            <NoteField label={t("fields.appealNote")} name="note" error={err("note")} rows={3} />
           </div>
         )}
       </MoveForm>
