@@ -1,4 +1,5 @@
 import "server-only";
+import { runPeriodicLoop } from "../jobs/run-periodic-loop";
 import { log } from "../log";
 import { refreshRollups } from "./refresh-rollups";
 
@@ -8,32 +9,14 @@ import { refreshRollups } from "./refresh-rollups";
  * stop() lets the refresh in flight finish; a kill at any point is safe (each pair commits alone).
  */
 export function runRollupLoop(o: { intervalSeconds: number }): { stop: () => Promise<void> } {
-  let stopping = false;
-  let wake: (() => void) | null = null;
-  const sleep = (ms: number) =>
-    new Promise<void>((r) => {
-      const t = setTimeout(r, ms);
-      wake = () => {
-        clearTimeout(t);
-        r();
-      };
-    });
-  const done = (async () => {
-    while (!stopping) {
-      try {
-        const r = await refreshRollups();
-        if (r.rebuilt.length) log.info("rollups refreshed", { pairs: r.rebuilt.length, ms: Math.round(r.ms) });
-      } catch (e) {
-        log.error("rollup refresh failed", { error: String((e as Error)?.stack ?? e) });
-      }
-      if (!stopping) await sleep(o.intervalSeconds * 1000);
-    }
-  })();
-  return {
-    async stop() {
-      stopping = true;
-      wake?.();
-      await done;
+  const intervalMs = o.intervalSeconds * 1000;
+  return runPeriodicLoop({
+    failed: "rollup refresh failed",
+    errorDelayMs: intervalMs,
+    pass: async () => {
+      const r = await refreshRollups();
+      if (r.rebuilt.length) log.info("rollups refreshed", { pairs: r.rebuilt.length, ms: Math.round(r.ms) });
+      return intervalMs;
     },
-  };
+  });
 }
