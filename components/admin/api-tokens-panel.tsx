@@ -2,10 +2,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
-import { api, ApiError } from "@/lib/query-client";
+import { api } from "@/lib/query-client";
 import type { TApiTokenList } from "@/lib/server/api-tokens/list-api-tokens";
 import type { TApiTokenView } from "@/lib/server/api-tokens/api-token-view";
 import type { TTokenRegionOption } from "@/lib/server/api-tokens/token-region-options";
+import { Pager } from "@/components/ui/pager";
+import { ProblemErrors, toProblemErrors, type TProblemErrors } from "@/components/ui/problem-errors";
 
 const PAGE_SIZE = 25;
 // Message keys cannot contain dots (next-intl nests on them), so each scope names its own key.
@@ -20,7 +22,7 @@ export function ApiTokensPanel({ initial, regionOptions }: { initial: TApiTokenL
   const [regions, setRegions] = useState<string[]>([]);
   const [issued, setIssued] = useState<{ name: string; token: string } | null>(null);
   const [copy, setCopy] = useState<"idle" | "copied" | "failed">("idle");
-  const [errors, setErrors] = useState<{ title: string; fields: { path: string; message: string }[] } | null>(null);
+  const [errors, setErrors] = useState<TProblemErrors | null>(null);
   const label = new Map(regionOptions.map((r) => [r.code, r.label]));
 
   const list = useQuery({
@@ -41,14 +43,14 @@ export function ApiTokensPanel({ initial, regionOptions }: { initial: TApiTokenL
     },
     onError: (e) => {
       setIssued(null);
-      setErrors(e instanceof ApiError ? { title: e.problem.title, fields: e.problem.errors ?? [] } : { title: String(e), fields: [] });
+      setErrors(toProblemErrors(e));
     },
   });
 
   const revoke = useMutation({
     mutationFn: (id: string) => api<TApiTokenView>(`/api/v1/api-tokens/${id}/revoke`, { method: "POST" }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["api-tokens"] }),
-    onError: (e) => setErrors(e instanceof ApiError ? { title: e.problem.title, fields: e.problem.errors ?? [] } : { title: String(e), fields: [] }),
+    onError: (e) => setErrors(toProblemErrors(e)),
   });
 
   function submit(ev: FormEvent<HTMLFormElement>) {
@@ -112,12 +114,7 @@ export function ApiTokensPanel({ initial, regionOptions }: { initial: TApiTokenL
         </div>
       </form>
 
-      {errors && (
-        <div role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">
-          <p className="font-semibold">{errors.title}</p>
-          <ul>{errors.fields.map((f) => <li key={f.path}>{f.path}: {f.message}</li>)}</ul>
-        </div>
-      )}
+      {errors && <ProblemErrors errors={errors} />}
       {issued && (
         <div role="status" className="space-y-2 rounded border border-amber-400 bg-amber-50 p-4" data-testid="issued-token">
           <p>{t("issuedFor", { name: issued.name })}</p>
@@ -176,11 +173,7 @@ export function ApiTokensPanel({ initial, regionOptions }: { initial: TApiTokenL
           </tbody>
         </table>
       </div>
-      <nav className="flex items-center gap-3" aria-label={t("pages")}>
-        <button type="button" className="rounded border px-3 py-1" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>{t("prev")}</button>
-        <span>{t("pageOf", { page, pages, total: data?.total ?? 0 })}</span>
-        <button type="button" className="rounded border px-3 py-1" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>{t("next")}</button>
-      </nav>
+      <Pager page={page} pages={pages} setPage={setPage} label={t("pages")} prev={t("prev")} next={t("next")} status={t("pageOf", { page, pages, total: data?.total ?? 0 })} />
     </section>
   );
 }

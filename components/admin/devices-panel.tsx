@@ -2,8 +2,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
-import { api, ApiError } from "@/lib/query-client";
+import { api } from "@/lib/query-client";
 import type { TDeviceView } from "@/lib/server/kiosk/list-kiosk-devices";
+import { Pager } from "@/components/ui/pager";
+import { ProblemErrors, toProblemErrors, type TProblemErrors } from "@/components/ui/problem-errors";
 
 type TList = { items: TDeviceView[]; total: number; page: number; pageSize: number };
 const PAGE_SIZE = 25;
@@ -15,7 +17,7 @@ export function DevicesPanel({ initial, regionOptions }: { initial: TList; regio
   const qc = useQueryClient();
   const [page, setPage] = useState(1);
   const [issued, setIssued] = useState<{ name: string; code: string; codeExpiresAt: string } | null>(null);
-  const [errors, setErrors] = useState<{ title: string; fields: { path: string; message: string }[] } | null>(null);
+  const [errors, setErrors] = useState<TProblemErrors | null>(null);
 
   const list = useQuery({
     queryKey: ["devices", page],
@@ -34,7 +36,7 @@ export function DevicesPanel({ initial, regionOptions }: { initial: TList; regio
     },
     onError: (e) => {
       setIssued(null);
-      setErrors(e instanceof ApiError ? { title: e.problem.title, fields: e.problem.errors ?? [] } : { title: String(e), fields: [] });
+      setErrors(toProblemErrors(e));
     },
   });
 
@@ -84,12 +86,7 @@ export function DevicesPanel({ initial, regionOptions }: { initial: TList; regio
         </div>
       </form>
 
-      {errors && (
-        <div role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-800">
-          <p className="font-semibold">{errors.title}</p>
-          <ul>{errors.fields.map((f) => <li key={f.path}>{f.path}: {f.message}</li>)}</ul>
-        </div>
-      )}
+      {errors && <ProblemErrors errors={errors} />}
       {issued && (
         <div role="status" className="rounded border border-amber-400 bg-amber-50 p-4" data-testid="enrolment-code">
           <p>{t("codeFor", { name: issued.name })}</p>
@@ -138,11 +135,7 @@ export function DevicesPanel({ initial, regionOptions }: { initial: TList; regio
           </tbody>
         </table>
       </div>
-      <nav className="flex items-center gap-3" aria-label={t("pages")}>
-        <button type="button" className="rounded border px-3 py-1" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>{t("prev")}</button>
-        <span data-testid="page">{t("pageOf", { page, pages, total: data?.total ?? 0 })}</span>
-        <button type="button" className="rounded border px-3 py-1" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>{t("next")}</button>
-      </nav>
+      <Pager page={page} pages={pages} setPage={setPage} label={t("pages")} prev={t("prev")} next={t("next")} status={t("pageOf", { page, pages, total: data?.total ?? 0 })} statusTestId="page" />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { api } from "@/lib/query-client";
 import type { TCheckView } from "@/lib/server/checks/list-kiosk-checks";
+import { Pager } from "@/components/ui/pager";
 import { noticeHref, NoticesPrint, type TPaperSize } from "./notices-print";
 
 type TList = { items: TCheckView[]; total: number; page: number; pageSize: number; today: string };
@@ -106,11 +107,7 @@ export function ChecksPanel({ initial, regionOptions }: { initial: TList; region
           </tbody>
         </table>
       </div>
-      <nav className="flex items-center gap-3" aria-label={t("pages")}>
-        <button type="button" className="rounded border px-3 py-1" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>{t("prev")}</button>
-        <span>{t("pageOf", { page, pages, total: data?.total ?? 0 })}</span>
-        <button type="button" className="rounded border px-3 py-1" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>{t("next")}</button>
-      </nav>
+      <Pager page={page} pages={pages} setPage={setPage} label={t("pages")} prev={t("prev")} next={t("next")} status={t("pageOf", { page, pages, total: data?.total ?? 0 })} />
     </section>
   );
 }

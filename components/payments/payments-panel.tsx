@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { api, ApiError } from "@/lib/query-client";
 import type { TPaymentHoldsList } from "@/lib/server/payments/list-payment-holds";
+import { Pager } from "@/components/ui/pager";
 import { yuanOf } from "./money";
 
 const PAGE_SIZE = 50;
@@ -128,11 +129,7 @@ export function PaymentsPanel({ initial }: { initial: TPaymentHoldsList }) {
           </tbody>
         </table>
       </div>
-      <nav className="flex items-center gap-3" aria-label={t("pages")}>
-        <button type="button" className="rounded border px-3 py-1" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>{t("prev")}</button>
-        <span data-testid="page">{t("pageOf", { page, pages, total: data?.total ?? 0 })}</span>
-        <button type="button" className="rounded border px-3 py-1" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>{t("next")}</button>
-      </nav>
+      <Pager page={page} pages={pages} setPage={setPage} label={t("pages")} prev={t("prev")} next={t("next")} status={t("pageOf", { page, pages, total: data?.total ?? 0 })} statusTestId="page" />
     </div>
   );
 }
