@@ -2,21 +2,17 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import type { TCaseDetail } from "@/lib/domain/case-contract";
+import { yuanGrouped } from "@/lib/domain/money";
 import { api, ApiError } from "@/lib/query-client";
 import { casesKeys } from "./case-keys";
 
-/** Fen as a decimal string → "1,234.56" (yuan), exact (bigint, never a float). */
+/** Fen as a decimal string → "1,234.56" (yuan), exact; what is not a whole number of fen is shown as it is. */
 export function fenToYuan(fen: string): string {
-  let n: bigint;
   try {
-    n = BigInt(fen);
+    return yuanGrouped(fen);
   } catch {
     return fen;
   }
-  const neg = n < 0n;
-  const a = neg ? -n : n;
-  const whole = (a / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${neg ? "-" : ""}${whole}.${(a % 100n).toString().padStart(2, "0")}`;
 }
 
 /** The sum of fen strings, exact. */

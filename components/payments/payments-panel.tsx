@@ -3,10 +3,10 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { yuanGrouped } from "@/lib/domain/money";
 import { api, ApiError } from "@/lib/query-client";
 import type { TPaymentHoldsList } from "@/lib/server/payments/list-payment-holds";
 import { Pager } from "@/components/ui/pager";
-import { yuanOf } from "./money";
 
 const PAGE_SIZE = 50;
 
@@ -61,11 +61,11 @@ export function PaymentsPanel({ initial }: { initial: TPaymentHoldsList }) {
           </div>
           <div className="rounded bg-white p-4 shadow-sm">
             <dt className="text-sm text-slate-600">{t("heldAmount")}</dt>
-            <dd className="text-3xl font-bold tabular-nums">¥<span data-testid="held-amount">{yuanOf(totals.heldFen)}</span></dd>
+            <dd className="text-3xl font-bold tabular-nums">¥<span data-testid="held-amount">{yuanGrouped(totals.heldFen)}</span></dd>
           </div>
           <div className="rounded bg-white p-4 shadow-sm">
             <dt className="text-sm text-slate-600">{t("arrearsDue")}</dt>
-            <dd className="text-3xl font-bold tabular-nums">¥<span data-testid="arrears-amount">{yuanOf(totals.arrearsFen)}</span></dd>
+            <dd className="text-3xl font-bold tabular-nums">¥<span data-testid="arrears-amount">{yuanGrouped(totals.arrearsFen)}</span></dd>
             <dd className="text-sm text-slate-700">{t("arrearsPensioners", { count: totals.arrearsPensioners, months: totals.arrearsCount })}</dd>
           </div>
         </dl>
@@ -109,11 +109,11 @@ export function PaymentsPanel({ initial }: { initial: TPaymentHoldsList }) {
                 <td className="px-3 py-2">{r.regionName} <span className="font-mono text-xs text-slate-500">{r.regionCode}</span></td>
                 <td className="px-3 py-2">{t(`kind.${r.kind}`)}</td>
                 <td className="px-3 py-2">{t(`cause.${r.cause}`)}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{yuanOf(r.monthlyFen)}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{yuanOf(r.heldFen)}</td>
+                <td className="px-3 py-2 text-right tabular-nums">{yuanGrouped(r.monthlyFen)}</td>
+                <td className="px-3 py-2 text-right tabular-nums">{yuanGrouped(r.heldFen)}</td>
                 <td className="px-3 py-2 tabular-nums">{r.startPeriod}</td>
                 <td className="px-3 py-2 tabular-nums">{r.liftedPeriod ?? "—"}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{yuanOf(r.arrearsDueFen)}</td>
+                <td className="px-3 py-2 text-right tabular-nums">{yuanGrouped(r.arrearsDueFen)}</td>
               </tr>
             ))}
             {!list.isFetching && data?.items.length === 0 && (

@@ -3,21 +3,10 @@
 // carries the same number plain (no unit, no grouping) so a spreadsheet reads it as a number.
 import Papa from "papaparse";
 import { formatTky } from "../bdmi/contract";
+import { groupThousands } from "./money";
 
-const group = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-
-/** Fen → yuan as a plain decimal string: "123456" → "1234.56". */
-export function yuanPlain(fen: string): string {
-  const v = BigInt(fen);
-  const abs = v < 0n ? -v : v;
-  return `${v < 0n ? "-" : ""}${abs / 100n}.${(abs % 100n).toString().padStart(2, "0")}`;
-}
-
-/** Fen → "¥1,234.56". */
-export function yuan(fen: string): string {
-  const [int, frac] = yuanPlain(fen).split(".") as [string, string];
-  return int.startsWith("-") ? `-¥${group(int.slice(1))}.${frac}` : `¥${group(int)}.${frac}`;
-}
+/** Fen → yuan: "1234.56" plain (CSV), "¥1,234.56" on screen (lib/domain/money.ts). */
+export { yuan, yuanPlain } from "./money";
 
 /** TKY base units (8 decimals) → plain decimal TKY: "150000000" → "1.5". */
 export const tkyPlain = (base: string): string => formatTky(base);
@@ -25,7 +14,7 @@ export const tkyPlain = (base: string): string => formatTky(base);
 /** TKY base units → "1,234.5 TKY". */
 export function tky(base: string): string {
   const s = formatTky(base);
-  return `${s.replace(/^(-?)(\d+)/, (_, sign: string, d: string) => sign + group(d))} TKY`;
+  return `${s.replace(/^(-?)(\d+)/, (_, sign: string, d: string) => sign + groupThousands(d))} TKY`;
 }
 
 export const count = (n: number): string => n.toLocaleString("en-US");

@@ -2,6 +2,8 @@
 // to pensioners and their families, so the words are plain and never accusatory; the notices are
 // always bilingual, whatever the officer's screen language (hence here, not in messages/*.json).
 
+import { yuan } from "../../domain/money";
+
 export type TBi = { zh: string; en: string };
 
 export type TCheckReason = "suspected" | "cohort" | "officer";
@@ -12,12 +14,7 @@ export type TPlace = { name: string; nameEn: string };
 const bi = (zh: string, en: string): TBi => ({ zh, en });
 
 /** ¥3,200.00 from fen (bigint: amounts never pass through a float). */
-export function yuanText(fen: bigint): string {
-  const neg = fen < 0n;
-  const abs = neg ? -fen : fen;
-  const whole = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${neg ? "-" : ""}¥${whole}.${(abs % 100n).toString().padStart(2, "0")}`;
-}
+export const yuanText = (fen: bigint): string => yuan(fen);
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 

@@ -4,6 +4,7 @@ import { createTranslator } from "use-intl/core";
 import en from "../../../messages/en.json" with { type: "json" };
 import zh from "../../../messages/zh-CN.json" with { type: "json" };
 import { pgTx } from "../../db/pg-tx";
+import { yuanPlain } from "../../domain/money";
 import type { TLocale } from "../../i18n/locales";
 import type { TActor } from "../actor";
 import { recordAuditBulk } from "../audit/record-audit-bulk";
@@ -12,13 +13,6 @@ import { scopePatterns } from "../regions/scope";
 import { holdTotals, statementRows, type THoldTotals } from "./holds-sql";
 import { toLine } from "./list-payment-holds";
 import { assertPeriodBegun } from "./payment-period";
-
-/** Fen → "1234.56": exact integer arithmetic, no grouping, so spreadsheets read it as a number. */
-export function fenToYuan(fen: string | bigint): string {
-  const v = BigInt(fen);
-  const a = v < 0n ? -v : v;
-  return `${v < 0n ? "-" : ""}${a / 100n}.${String(a % 100n).padStart(2, "0")}`;
-}
 
 /** Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is kept as text with a leading apostrophe (OWASP CSV injection). */
 export function csvText(s: string): string {
@@ -67,9 +61,9 @@ export async function exportPaymentHolds(actor: TActor, period: string, locale: 
   ];
   const body = rows.map((r) => {
     const l = toLine(r, names);
-    return [l.pensionerId, l.maskedId, csvText(l.name), l.regionCode, csvText(l.regionName), t(`kind.${l.kind}`), t(`cause.${l.cause}`), fenToYuan(l.monthlyFen), fenToYuan(l.heldFen), l.startPeriod, l.liftedPeriod ?? "", fenToYuan(l.arrearsDueFen)];
+    return [l.pensionerId, l.maskedId, csvText(l.name), l.regionCode, csvText(l.regionName), t(`kind.${l.kind}`), t(`cause.${l.cause}`), yuanPlain(l.monthlyFen), yuanPlain(l.heldFen), l.startPeriod, l.liftedPeriod ?? "", yuanPlain(l.arrearsDueFen)];
   });
-  const total = [t("csv.total"), "", t("csv.totalPensioners", { held: totals.heldPensioners, arrears: totals.arrearsPensioners }), "", "", "", "", "", fenToYuan(totals.heldFen), "", "", fenToYuan(totals.arrearsFen)];
+  const total = [t("csv.total"), "", t("csv.totalPensioners", { held: totals.heldPensioners, arrears: totals.arrearsPensioners }), "", "", "", "", "", yuanPlain(totals.heldFen), "", "", yuanPlain(totals.arrearsFen)];
   const csv = stringify([header, ...body, total], { bom: true, record_delimiter: "windows" });
   return { fileName: `payment-holds-${period}.csv`, csv, rows: rows.length, totals };
 }

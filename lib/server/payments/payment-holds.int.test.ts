@@ -3,6 +3,7 @@ import { parse } from "csv-parse/sync";
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../db/client";
+import { yuanPlain } from "../../domain/money";
 import { addMonths, currentPeriod } from "../../domain/period";
 import { createUser, pensionerInput } from "../../../test/fixtures";
 import type { TActor } from "../actor";
@@ -12,7 +13,7 @@ import { createApiToken } from "../api-tokens/create-api-token";
 import { listApiTokens } from "../api-tokens/list-api-tokens";
 import { revokeApiToken } from "../api-tokens/revoke-api-token";
 import { createPensioner } from "../pensioners/create-pensioner";
-import { csvText, exportPaymentHolds, fenToYuan } from "./export-payment-holds";
+import { csvText, exportPaymentHolds } from "./export-payment-holds";
 import { listPaymentHolds } from "./list-payment-holds";
 import { readPaymentHolds, type TPaymentHoldsPage } from "./read-payment-holds";
 
@@ -225,12 +226,12 @@ describe("the staff view and the CSV export", () => {
       expect(lines).toHaveLength(rows);
       expect(total[0]).toBe("合计");
       const sum = (col: number) => lines.reduce((s, l) => s + BigInt(l[col]!.replace(".", "")), 0n);
-      expect(fenToYuan(sum(8))).toBe(total[8]);
-      expect(fenToYuan(sum(11))).toBe(total[11]);
-      expect(total[8]).toBe(fenToYuan(totals.heldFen));
-      expect(total[11]).toBe(fenToYuan(totals.arrearsFen));
-      expect(fenToYuan(api.holds.reduce((s, h) => s + BigInt(h.heldFen), 0n))).toBe(total[8]);
-      expect(fenToYuan(api.arrears.reduce((s, a) => s + BigInt(a.amountFen), 0n))).toBe(total[11]);
+      expect(yuanPlain(sum(8))).toBe(total[8]);
+      expect(yuanPlain(sum(11))).toBe(total[11]);
+      expect(total[8]).toBe(yuanPlain(totals.heldFen));
+      expect(total[11]).toBe(yuanPlain(totals.arrearsFen));
+      expect(yuanPlain(api.holds.reduce((s, h) => s + BigInt(h.heldFen), 0n))).toBe(total[8]);
+      expect(yuanPlain(api.arrears.reduce((s, a) => s + BigInt(a.amountFen), 0n))).toBe(total[11]);
       // No full ID number in the export.
       for (const p of Object.values(people)) expect(csv).not.toContain(p.nationalId);
       const list = await listPaymentHolds(supervisor.actor, { period, page: 1, pageSize: 200 }, "zh-CN");
