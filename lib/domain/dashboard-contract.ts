@@ -21,10 +21,8 @@ export type TDashboardQuery = z.infer<typeof ZDashboardQuery>;
 const Amount = z.string().regex(/^-?\d+$/);
 const ZRegionRef = z.object({ code: z.string(), name: z.string(), nameEn: z.string() });
 
-/** A row of a breakdown by the selected region's children (cities of a province, counties of a city). */
-export const ZRegionRow = ZRegionRef.extend({
-  /** True when the region has children to drill into (a county has none). */
-  drillable: z.boolean(),
+/** The figures of one region in one month: a breakdown row and a trend point both carry them. */
+const figures = {
   savingsFen: Amount,
   holds: z.number().int(),
   checksDue: z.number().int(),
@@ -33,17 +31,18 @@ export const ZRegionRow = ZRegionRef.extend({
   /** passed ÷ decided (passed + failed + review + expired); null when nothing was decided. */
   passRate: z.number().nullable(),
   feesBase: Amount,
+};
+
+/** A row of a breakdown by the selected region's children (cities of a province, counties of a city). */
+export const ZRegionRow = ZRegionRef.extend({
+  /** True when the region has children to drill into (a county has none). */
+  drillable: z.boolean(),
+  ...figures,
 });
 
 export const ZTrendPoint = z.object({
   period: z.string(),
-  savingsFen: Amount,
-  holds: z.number().int(),
-  checksDue: z.number().int(),
-  checksPassed: z.number().int(),
-  checksOverdue: z.number().int(),
-  passRate: z.number().nullable(),
-  feesBase: Amount,
+  ...figures,
   /** Pensioners confirmed alive by the passive model alone (no kiosk, no officer). */
   passive: z.number().int(),
   /** Kiosk passes: verified without an officer. */
