@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { hash } from "@node-rs/argon2";
 import { test as base, expect, type Page } from "@playwright/test";
 import type { TRole } from "../lib/auth/permissions";
@@ -69,6 +71,16 @@ export const test = base.extend<TFixtures>({
     // Pensioners stay: their audit events are append-only history, and no test counts the roll.
   },
 });
+
+/** Waits until the demo's first-start history (runs and decided cases) is complete. */
+export async function demoHistoryDone(timeoutMs = 300_000): Promise<void> {
+  const file = path.join(env.DATA_DIR, "demo-history.done");
+  const end = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (Date.now() > end) throw new Error(`the demo history did not finish within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
 /** Signs in through the real form, as a person would. */
 export async function signIn(page: Page, user: { username: string; password: string }) {
