@@ -8,6 +8,7 @@ import type { TApiTokenView } from "@/lib/server/api-tokens/api-token-view";
 import type { TTokenRegionOption } from "@/lib/server/api-tokens/token-region-options";
 import { Pager } from "@/components/ui/pager";
 import { ProblemErrors, toProblemErrors, type TProblemErrors } from "@/components/ui/problem-errors";
+import { RevokeButton } from "@/components/ui/revoke-button";
 
 const PAGE_SIZE = 25;
 // Message keys cannot contain dots (next-intl nests on them), so each scope names its own key.
@@ -155,18 +156,7 @@ export function ApiTokensPanel({ initial, regionOptions }: { initial: TApiTokenL
                 <td className="px-3 py-2 text-sm" data-testid="token-last-used">{fmt(k.lastUsedAt) ?? t("never")}</td>
                 <td className="px-3 py-2 text-sm" data-testid="token-state">{k.revokedAt ? t("revoked", { at: fmt(k.revokedAt)! }) : t("active")}</td>
                 <td className="px-3 py-2">
-                  {!k.revokedAt && (
-                    <button
-                      type="button"
-                      disabled={revoke.isPending}
-                      className="rounded border border-red-300 px-3 py-1 text-red-800"
-                      onClick={() => {
-                        if (window.confirm(t("revokeConfirm", { name: k.name }))) revoke.mutate(k.id);
-                      }}
-                    >
-                      {t("revoke")}
-                    </button>
-                  )}
+                  {!k.revokedAt && <RevokeButton label={t("revoke")} confirm={t("revokeConfirm", { name: k.name })} pending={revoke.isPending} onRevoke={() => revoke.mutate(k.id)} />}
                 </td>
               </tr>
             ))}

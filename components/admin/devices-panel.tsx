@@ -6,6 +6,7 @@ import { api } from "@/lib/query-client";
 import type { TDeviceView } from "@/lib/server/kiosk/list-kiosk-devices";
 import { Pager } from "@/components/ui/pager";
 import { ProblemErrors, toProblemErrors, type TProblemErrors } from "@/components/ui/problem-errors";
+import { RevokeButton } from "@/components/ui/revoke-button";
 
 type TList = { items: TDeviceView[]; total: number; page: number; pageSize: number };
 const PAGE_SIZE = 25;
@@ -117,18 +118,7 @@ export function DevicesPanel({ initial, regionOptions }: { initial: TList; regio
                 <td className="px-3 py-2">{fmt(d.enrolledAt)}</td>
                 <td className="px-3 py-2">{fmt(d.createdAt)}</td>
                 <td className="px-3 py-2">
-                  {d.state !== "revoked" && (
-                    <button
-                      type="button"
-                      disabled={revoke.isPending}
-                      className="rounded border border-red-300 px-3 py-1 text-red-800"
-                      onClick={() => {
-                        if (window.confirm(t("revokeConfirm", { name: d.name }))) revoke.mutate(d.id);
-                      }}
-                    >
-                      {t("revoke")}
-                    </button>
-                  )}
+                  {d.state !== "revoked" && <RevokeButton label={t("revoke")} confirm={t("revokeConfirm", { name: d.name })} pending={revoke.isPending} onRevoke={() => revoke.mutate(d.id)} />}
                 </td>
               </tr>
             ))}
