@@ -67,10 +67,14 @@ async function workDemoCases(period: string, supervisor: TActor) {
     const officer = await demoActor(username);
     const cases = await prisma().case.findMany({
       where: { period, reason: "deceased", status: "open", regionCode: { startsWith: region } },
-      select: { id: true, version: true },
+      select: { id: true, version: true, pensionerId: true },
       orderBy: { openedAt: "asc" },
     });
-    for (const [i, c] of cases.entries()) {
+    // A pensioner whose payment an earlier month already stopped is left to the officer.
+    const stopped = new Set(
+      (await prisma().pensioner.findMany({ where: { id: { in: cases.map((c) => c.pensionerId) }, paymentStatus: { not: "active" } }, select: { id: true } })).map((p) => p.id),
+    );
+    for (const [i, c] of cases.filter((c) => !stopped.has(c.pensionerId)).entries()) {
       if (i % 4 === 3) continue;
       const outcome = i % 3 === 0 ? "suspend" : "terminate";
       const p = await proposeCaseOutcome(officer, c.id, { version: c.version, outcome, note: "死亡登记与医院记录一致 (death registry and hospital record agree)" }, "zh-CN", { now: on });
