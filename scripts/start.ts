@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
 import { childEnv, env } from "../lib/env.js";
-import { freePort, portFree, startEmbeddedPostgres, type TDatabase } from "../lib/db/embedded";
+import { EmbeddedPostgresError, freePort, portFree, startEmbeddedPostgres, type TDatabase } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
 import { copyFaceModels } from "./copy-face-models.mjs";
 
@@ -119,7 +119,7 @@ async function main() {
   run(process.execPath, [...(dev ? [require.resolve("tsx/cli"), "watch", "--conditions=react-server"] : tsx), "lib/worker/main.ts"], { ...dbEnv, ...bdmiEnv }, "worker");
   const url = `http://localhost:${port}`;
   say(`app:    ${url}   (kiosk: ${url}/kiosk)`);
-  say(`db:     ${db.embedded ? `embedded PostgreSQL, data in ${path.join(env.DATA_DIR, "postgres")}` : "DATABASE_URL"}`);
+  say(`db:     ${db.embedded ? `embedded PostgreSQL, data in ${db.location}` : "DATABASE_URL"}`);
   if (db.embedded) say("sign in: officer / supervisor / admin (officer-zunyi too), password demo-pass-2026");
   say(`bdmi:   ${bdmiEnv.BDMI_URL ?? env.BDMI_URL} (OpenAPI at /v1/openapi.json)`);
   say("Ctrl-C stops everything");
@@ -145,6 +145,8 @@ async function waitForHealth(url: string, ms: number): Promise<void> {
 }
 
 main().catch(async (e) => {
-  console.error(e);
+  // What a person can fix is said in one line; anything else keeps its stack for a bug report.
+  if (e instanceof EmbeddedPostgresError) say(`cannot start: ${e.message}`);
+  else console.error(e);
   await shutdown(1);
 });
