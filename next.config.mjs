@@ -18,6 +18,8 @@ const config = {
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "same-origin" },
           { key: "X-Frame-Options", value: "DENY" },
+          // An internal platform: no page, API answer or file of it belongs in a search index.
+          { key: "X-Robots-Tag", value: "noindex, nofollow" },
         ],
       },
     ];

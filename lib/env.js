@@ -191,8 +191,8 @@ const ZEnv = z.object({
   TKY_PRICE_FEN: z.coerce.bigint().min(0n).default(50n),
   /** How often the worker rebuilds the dashboard's rollups of changed periods. */
   ROLLUP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-  /** A CJK font (TTF/OTF/TTC) for printed notices; Debian's fonts-noto-cjk by default. */
-  NOTICE_FONT_PATH: z.string().default("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+  /** A CJK font (TTF/OTF/TTC) for printed notices; unset: Noto Sans SC from the npm dependency @expo-google-fonts/noto-sans-sc. */
+  NOTICE_FONT_PATH: z.string().default(""),
   /** The font's name inside a TTC collection. */
   NOTICE_FONT_NAME: z.string().default("NotoSansCJKsc-Regular"),
   DEMO_HISTORY_MONTHS: z.coerce.number().int().min(0).max(36).default(12),

@@ -1,8 +1,12 @@
+import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { cookies, headers } from "next/headers";
 import { KioskApp } from "@/components/kiosk/kiosk-app";
 import { LanguageSwitch } from "@/components/ui/language-switch";
 import { authenticateKioskDevice, KIOSK_TOKEN_COOKIE } from "@/lib/server/kiosk/authenticate-device";
+
+// Installed from this page, the kiosk runs full screen as an app (public/manifest.webmanifest).
+export const metadata: Metadata = { manifest: "/manifest.webmanifest", appleWebApp: { capable: true, title: "资格认证" } };
 
 // Kiosks are devices, not staff: the page opens only for a browser holding an enrolled device token.
 export default async function KioskPage() {
