@@ -255,4 +255,6 @@ export const testEnv = {
   chromiumPath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   ci: process.env.CI === "true",
   e2ePort: Number(process.env.E2E_PORT ?? 3210),
+  /** A PostgreSQL server (≥ 15) for the integration suite, which creates and drops its own database there; unset: an embedded one. */
+  databaseUrl: process.env.TEST_DATABASE_URL || undefined,
 };
