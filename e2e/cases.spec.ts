@@ -147,6 +147,12 @@ test("four eyes: a supervisor cannot approve her own proposed suspension; anothe
   expect(res.status()).toBeGreaterThanOrEqual(400);
   expect((await res.json()).code).toBe("CASE_FOUR_EYES");
   expect((await prisma().case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("proposed");
+  // Her "awaiting approval" leaves out what she may not approve: her own proposal.
+  await page.goto("/cases");
+  await page.getByTestId("awaiting-approval").click();
+  await expect(page).toHaveURL(/proposer=others/);
+  await expect(page.getByTestId("awaiting-approval")).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByTestId("case-row").filter({ hasText: "周案二" })).toHaveCount(0);
 
   await switchUser(page, second);
   await page.goto("/cases");

@@ -2,7 +2,7 @@
 // is found in the client's cache: no "use client" here.
 
 export const CASE_PAGE_SIZE = 50;
-export const CASE_FILTER_DEFAULTS = { status: "active", reason: "", region: "", assigned: "any", sort: "age", page: "1" } as const;
+export const CASE_FILTER_DEFAULTS = { status: "active", reason: "", region: "", assigned: "any", proposer: "any", sort: "age", page: "1" } as const;
 export type TCaseFilterKey = keyof typeof CASE_FILTER_DEFAULTS;
 export type TCaseFilters = Record<TCaseFilterKey, string>;
 
@@ -21,7 +21,7 @@ export function caseFilters(get: (k: string) => string | null | undefined): TCas
 /** The API's search for these filters (GET /api/v1/cases?…). */
 export function caseListSearch(f: TCaseFilters): URLSearchParams {
   const page = Math.max(1, Number(f.page) || 1);
-  const s = new URLSearchParams({ status: f.status, assigned: f.assigned, sort: f.sort, page: String(page), pageSize: String(CASE_PAGE_SIZE) });
+  const s = new URLSearchParams({ status: f.status, assigned: f.assigned, proposer: f.proposer, sort: f.sort, page: String(page), pageSize: String(CASE_PAGE_SIZE) });
   if (f.reason) s.set("reason", f.reason);
   if (f.region) s.set("region", f.region);
   return s;

@@ -32,10 +32,11 @@ export function CaseQueue({ regionOptions, userId, canApprove }: { regionOptions
     queryFn: () => api<TCaseList>(`/api/v1/cases?${search}`),
     placeholderData: keepPreviousData,
   });
-  // What waits for a supervisor's decision, in the regions chosen (a count on the prominent filter).
+  // What waits for this supervisor's decision, in the regions chosen: others' proposals only, since
+  // four eyes forbid her to approve her own (a count on the prominent filter).
   const awaiting = useQuery({
     queryKey: casesKeys.list(`awaiting:${f.region}`),
-    queryFn: () => api<TCaseList>(`/api/v1/cases?${new URLSearchParams({ status: "proposed", pageSize: "1", ...(f.region ? { region: f.region } : {}) })}`),
+    queryFn: () => api<TCaseList>(`/api/v1/cases?${new URLSearchParams({ status: "proposed", proposer: "others", pageSize: "1", ...(f.region ? { region: f.region } : {}) })}`),
     enabled: canApprove,
   });
 
@@ -74,8 +75,8 @@ export function CaseQueue({ regionOptions, userId, canApprove }: { regionOptions
         {canApprove && (
           <button
             type="button"
-            onClick={() => go({ status: "proposed", assigned: "any" })}
-            aria-pressed={f.status === "proposed"}
+            onClick={() => go({ status: "proposed", assigned: "any", proposer: "others" })}
+            aria-pressed={f.status === "proposed" && f.proposer === "others"}
             data-testid="awaiting-approval"
             className={`rounded px-4 py-2 font-semibold ${f.status === "proposed" ? "bg-amber-600 text-white" : "border-2 border-amber-600 bg-amber-50 text-amber-900"}`}
           >

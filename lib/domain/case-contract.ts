@@ -31,6 +31,8 @@ export const ZCaseListQuery = z.object({
     .optional(),
   /** me | unassigned | any */
   assigned: z.enum(["me", "unassigned", "any"]).default("any"),
+  /** others: leave out the caller's own proposals (what she may approve under four eyes). */
+  proposer: z.enum(["any", "others"]).default("any"),
   /** age: oldest first; amount: highest monthly pension first. */
   sort: z.enum(["age", "amount"]).default("age"),
   page: z.coerce.number().int().min(1).default(1),

@@ -152,6 +152,11 @@ describe("the case's moves", () => {
 
     const d = await proposeCaseOutcome(sup.actor, caseId, { version: 1, outcome: "terminate", note: "死亡证明已核实", deathCertifiedOn: "2026-09-12" }, "en");
     await expect(approveCaseProposal(sup.actor, caseId, { version: d.version }, "en")).rejects.toMatchObject({ code: "CASE_FOUR_EYES", status: 403 });
+    // Her "awaiting approval" (others' proposals) leaves it out; the other supervisor's lists it.
+    const awaiting = (a: typeof sup) => listCases(a.actor, q({ status: "proposed", proposer: "others" }), "en").then((l) => l.items.map((i) => i.id));
+    expect(await awaiting(sup)).not.toContain(caseId);
+    expect(await awaiting(other)).toContain(caseId);
+    expect((await listCases(sup.actor, q({ status: "proposed" }), "en")).items.map((i) => i.id)).toContain(caseId);
     await expect(rejectCaseProposal(sup.actor, caseId, { version: d.version, note: "no" }, "en")).rejects.toMatchObject({ code: "CASE_FOUR_EYES" });
     await expect(approveCaseProposal(zunyi.actor, caseId, { version: d.version }, "en")).rejects.toMatchObject({ code: "FORBIDDEN", userMessage: expect.stringContaining("outside your regions") });
     await expect(getCase(zunyi.actor, caseId, "en")).rejects.toMatchObject({ code: "NOT_FOUND" });

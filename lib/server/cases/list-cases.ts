@@ -17,11 +17,12 @@ export async function listCases(actor: TActor, q: TCaseListQuery, locale: string
   const where = `c.region_code like any($1)
     and ($2::text[] is null or c.status::text = any($2))
     and ($3::text is null or c.reason::text = $3)
-    and ($4::text is null or ($4 = 'me' and c.assigned_to = $5::uuid) or ($4 = 'none' and c.assigned_to is null))`;
-  const params = [scopePatterns(scopes), statuses, q.reason ?? null, assigned, actor.userId];
+    and ($4::text is null or ($4 = 'me' and c.assigned_to = $5::uuid) or ($4 = 'none' and c.assigned_to is null))
+    and (not $6::boolean or c.proposed_by is distinct from $5::uuid)`;
+  const params = [scopePatterns(scopes), statuses, q.reason ?? null, assigned, actor.userId, q.proposer === "others"];
   const order = q.sort === "amount" ? "p.monthly_pension_fen desc, c.opened_at, c.id" : "c.opened_at, c.id";
   const [rows, count, names] = await Promise.all([
-    pool().query<TCaseRow>(`select ${CASE_COLUMNS} from ${CASE_JOINS} where ${where} order by ${order} limit $6 offset $7`, [
+    pool().query<TCaseRow>(`select ${CASE_COLUMNS} from ${CASE_JOINS} where ${where} order by ${order} limit $7 offset $8`, [
       ...params,
       q.pageSize,
       (q.page - 1) * q.pageSize,
