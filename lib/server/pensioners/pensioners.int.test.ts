@@ -41,6 +41,23 @@ describe("pensioners: encryption, lookup, scoping and audit", () => {
     expect(page.items[0]!.maskedId).toBe(`${input.nationalId.slice(0, 4)}**********${input.nationalId.slice(14)}`);
   });
 
+  it("audits each read of personal data (PIPL): opening a pensioner, and a roll search with its query masked and its count", async () => {
+    const reads = () => prisma().auditEvent.findMany({ where: { actorId: zunyi.id, action: { in: ["pensioner.read", "roll.search"] } }, orderBy: { id: "asc" } });
+    const zunyiPensioner = await createPensioner(zunyi.actor, ZPensionerInput.parse(await pensionerInput("520302")), "zh-CN");
+    await getPensioner(zunyi.actor, zunyiPensioner.id, "zh-CN");
+    // Another region's pensioner is not found, and nothing was read.
+    await expect(getPensioner(zunyi.actor, id, "zh-CN")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const q = { page: 1, pageSize: 25 };
+    const byId = await listPensioners(zunyi.actor, { ...q, q: input.nationalId }, "zh-CN");
+    await listPensioners(zunyi.actor, { ...q, q: "表单" }, "zh-CN");
+    const events = await reads();
+    expect(events.map((e) => e.action)).toEqual(["pensioner.read", "roll.search", "roll.search"]);
+    expect(events[0]).toMatchObject({ targetType: "pensioner", targetId: zunyiPensioner.id, regionCode: "520302" });
+    expect(events[1]!.summary).toEqual({ kind: "id", query: `${input.nationalId.slice(0, 4)}**********${input.nationalId.slice(14)}`, region: null, status: null, page: 1, count: byId.total, shown: 0 });
+    expect(events[2]!.summary).toMatchObject({ kind: "name", query: "表单", count: expect.any(Number) });
+    expect(JSON.stringify(events.map((e) => e.summary))).not.toContain(input.nationalId);
+  });
+
   it("refuses a second pensioner with the same ID number", async () => {
     await expect(createPensioner(guiyang.actor, input, "zh-CN")).rejects.toMatchObject({ code: "CONFLICT" });
   });
