@@ -11,7 +11,8 @@ import { sha256Hex } from "./ledger-intent";
 
 /**
  * Funds a province's bureau on the embedded ledger from the issuer (demo and tests): the transfer
- * and its audit event commit together, and the key makes a repeat a no-op.
+ * and its audit event commit together, and the key makes a repeat a no-op. Settlements the low
+ * balance blocked become due at once.
  */
 export async function fundBureauAccount(actor: TActor, input: { province: string; amount: bigint; key: string }): Promise<{ ref: string; replayed: boolean }> {
   if (input.amount <= 0n) throw AppError.validation([{ path: "amount", message: "must be positive" }]);
@@ -30,6 +31,11 @@ export async function fundBureauAccount(actor: TActor, input: { province: string
       ],
     });
     if (!replayed) {
+      // Settlements this bureau's balance blocked are due again at once, not after their backoff.
+      await client.query(
+        `update settlements set next_attempt_at = now() where state = 'blocked' and left(region_code, 2) = $1 and next_attempt_at > now()`,
+        [input.province],
+      );
       await recordAuditBulk(client, actor, "ledger.funded", "ledger_account", [
         { targetId: account, regionCode: input.province, summary: { amount: input.amount.toString(), ledgerRef: receipt.ref, block: receipt.block?.toString() } },
       ]);
