@@ -73,9 +73,18 @@ const ZEnv = z.object({
   /** Which PII key version encrypts new data; defaults to the highest. */
   PII_KEY_CURRENT: z.coerce.number().int().min(1).optional(),
   PII_HMAC_KEY: base64Key,
+  // Sign-in throttling (NIST SP 800-63B 5.2.2): failures within the window beyond the free ones
+  // make the next try wait, doubling from 1 s up to the maximum delay; never a lockout.
   SIGN_IN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  SIGN_IN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Reverse proxies whose X-Forwarded-For is believed: comma-separated IPs or CIDRs. None by default. */
+  TRUSTED_PROXIES: z.string().default(""),
+  /** Officers must enrol a second factor too (supervisors and admins always must). */
+  TOTP_REQUIRED_FOR_OFFICERS: z.enum(["0", "1"]).default("0"),
+  /** How long a one-time password from an admin stays valid. */
+  ONE_TIME_PASSWORD_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   SESSION_HOURS: z.coerce.number().int().min(1).default(12),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 

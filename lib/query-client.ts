@@ -10,7 +10,7 @@ export function makeQueryClient() {
   });
 }
 
-export type TProblem = { title: string; status: number; code: string; errors?: { path: string; message: string }[]; requestId?: string };
+export type TProblem = { title: string; detail?: string; status: number; code: string; errors?: { path: string; message: string }[]; requestId?: string };
 
 export class ApiError extends Error {
   constructor(readonly problem: TProblem) {

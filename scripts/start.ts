@@ -115,12 +115,12 @@ async function main() {
     await waitForHealth(`${bdmiUrl}/healthz`, 60_000);
   }
   const port = (await portFree(env.PORT)) ? env.PORT : await freePort();
-  run(process.execPath, [next, dev ? "dev" : "start", "-H", env.HOST, "-p", String(port)], { ...dbEnv, ...bdmiEnv, NODE_ENV: dev ? "development" : "production" }, "app");
+  run(process.execPath, [...tsx.filter((a) => a !== "--conditions=react-server"), "scripts/app-server.ts", ...(dev ? ["--dev"] : []), "-H", env.HOST, "-p", String(port)], { ...dbEnv, ...bdmiEnv, NODE_ENV: dev ? "development" : "production" }, "app");
   run(process.execPath, [...(dev ? [require.resolve("tsx/cli"), "watch", "--conditions=react-server"] : tsx), "lib/worker/main.ts"], { ...dbEnv, ...bdmiEnv }, "worker");
   const url = `http://localhost:${port}`;
   say(`app:    ${url}   (kiosk: ${url}/kiosk)`);
   say(`db:     ${db.embedded ? `embedded PostgreSQL, data in ${db.location}` : "DATABASE_URL"}`);
-  if (db.embedded) say("sign in: officer / supervisor / admin (officer-zunyi too), password demo-pass-2026");
+  if (db.embedded) say("sign in: officer / supervisor / admin (officer-zunyi too), password demo-pass-2026; supervisor and admin also need a code: npm run demo:code");
   say(`bdmi:   ${bdmiEnv.BDMI_URL ?? env.BDMI_URL} (OpenAPI at /v1/openapi.json)`);
   say("Ctrl-C stops everything");
   if (firstStart) {

@@ -1,16 +1,14 @@
 import { getTranslations } from "next-intl/server";
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { LanguageSwitch } from "@/components/ui/language-switch";
 import { SignOutButton } from "@/components/ui/sign-out-button";
-import { currentUser } from "@/lib/auth/current-user";
+import { requireSignedIn } from "@/lib/auth/current-user";
 import { can } from "@/lib/auth/permissions";
 
 // Navigation only: each page checks its own permission (a layout is not a guard).
 export default async function StaffLayout({ children }: { children: ReactNode }) {
-  const user = await currentUser();
-  if (!user) redirect("/sign-in");
+  const user = await requireSignedIn();
   const t = await getTranslations();
   const links = [
     can(user.role, "pensioners.read") && { href: "/roll", label: t("nav.roll") },
@@ -40,9 +38,9 @@ export default async function StaffLayout({ children }: { children: ReactNode })
             ))}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
-            <span data-testid="whoami">
+            <Link href="/account" data-testid="whoami" className="rounded px-2 py-1 underline-offset-2 hover:bg-white/15 hover:underline" title={t("nav.account")}>
               {user.displayName} · {t(`role.${user.role}`)}
-            </span>
+            </Link>
             <LanguageSwitch />
             <SignOutButton />
           </div>

@@ -7,14 +7,19 @@ import { revokeSession, signInWithPassword } from "../server/users/sign-in";
 import { log } from "../server/log";
 import { clientIp } from "./client-ip";
 
-class InvalidCredentials extends CredentialsSignin {
-  code = "invalid";
-}
-class RateLimited extends CredentialsSignin {
-  code = "rate_limited";
+// The reason travels to the form as the error code (Auth.js passes `code` through to signIn()).
+class SignInRefused extends CredentialsSignin {
+  constructor(reason: string) {
+    super(reason);
+    this.code = reason;
+  }
 }
 
-const ZCredentials = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+const ZCredentials = z.object({
+  username: z.string().min(1).max(254),
+  password: z.string().min(1).max(256),
+  code: z.string().max(32).optional().default(""),
+});
 
 declare module "next-auth" {
   interface User {
@@ -38,12 +43,13 @@ export const { handlers, auth, signOut } = NextAuth({
   },
   providers: [
     Credentials({
-      credentials: { username: {}, password: {} },
+      credentials: { username: {}, password: {}, code: {} },
       async authorize(raw, request) {
         const parsed = ZCredentials.safeParse(raw);
-        if (!parsed.success) throw new InvalidCredentials();
-        const r = await signInWithPassword(parsed.data.username, parsed.data.password, clientIp(request.headers));
-        if (!r.ok) throw r.reason === "rate_limited" ? new RateLimited() : new InvalidCredentials();
+        if (!parsed.success) throw new SignInRefused("invalid");
+        const { username, password, code } = parsed.data;
+        const r = await signInWithPassword({ login: username, password, code, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent") });
+        if (!r.ok) throw new SignInRefused(r.reason);
         return { id: r.userId, name: r.displayName, sessionId: r.sessionId };
       },
     }),

@@ -15,6 +15,8 @@ export const PERMISSIONS = {
   "runs.read": ["officer", "supervisor"],
   "runs.start": ["officer", "supervisor"],
   "users.manage": ["admin"],
+  /** One's own account: password, second factor, sessions, failed sign-ins. */
+  "account.self": ["officer", "supervisor", "admin"],
   /** Kiosk devices: enrol (one-time code), list, revoke. */
   "devices.manage": ["admin"],
   /** Due kiosk checks per region (the officer's follow-up list). */

@@ -4,18 +4,14 @@ import { systemActor } from "../server/actor";
 import { importRoll } from "../server/imports/import-roll";
 import { fundBureauAccount } from "../server/ledger/fund-bureau-account";
 import { TKY } from "../server/ledger/ledger-accounts";
+import { sealTotpSecret } from "../server/users/second-factor-store";
 import { env } from "../env.js";
 import { prisma } from "./client";
 import { demoRollCsv } from "./demo-roll";
 import { guizhouRegions } from "./regions-guizhou";
 
-export const DEMO_PASSWORD = "demo-pass-2026";
-export const DEMO_USERS = [
-  { username: "officer", displayName: "王晓梅", role: "officer", regions: ["5201"] },
-  { username: "officer-zunyi", displayName: "李建国", role: "officer", regions: ["5203"] },
-  { username: "supervisor", displayName: "张志强", role: "supervisor", regions: ["52"] },
-  { username: "admin", displayName: "系统管理员", role: "admin", regions: ["52"] },
-] as const;
+export { DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS } from "./demo-accounts";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS } from "./demo-accounts";
 
 /** Upserts Guizhou's regions: reference data every installation needs. */
 export async function seedRegions(): Promise<number> {
@@ -35,11 +31,13 @@ export async function seedDemo(n = 6000, log: (m: string) => void = console.log)
   const db = prisma();
   log(`seeding ${await seedRegions()} regions`);
   const passwordHash = await hash(DEMO_PASSWORD);
+  const totp = sealTotpSecret(DEMO_TOTP_SECRET);
   let adminId = "";
   for (const u of DEMO_USERS) {
+    const factor = u.role === "officer" ? {} : { totpSecretCipher: totp.cipher, totpKeyVersion: totp.keyVersion, totpEnabledAt: new Date() };
     const user = await db.user.upsert({
       where: { username: u.username },
-      create: { username: u.username, displayName: u.displayName, role: u.role, passwordHash, regions: { create: u.regions.map((regionCode) => ({ regionCode })) } },
+      create: { username: u.username, email: `${u.username}@demo.gz-hrss.example`, displayName: u.displayName, role: u.role, passwordHash, ...factor, regions: { create: u.regions.map((regionCode) => ({ regionCode })) } },
       update: {},
       select: { id: true },
     });

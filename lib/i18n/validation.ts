@@ -32,3 +32,9 @@ export function localizeMessage(encoded: string, locale: TLocale): { code: strin
   }
   return { code: key, message: translators[locale](key as TValidationKey, params) };
 }
+
+/** The title of a problem+json answer for an error code, in the reader's language. */
+export function problemTitle(code: string, locale: TLocale): string {
+  const titles = (locale === "en" ? en : zh).problem as Record<string, string>;
+  return titles[code] ?? titles.INTERNAL!;
+}

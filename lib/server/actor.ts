@@ -13,3 +13,6 @@ export type TActor = {
 export function systemActor(requestId: string | null = null): TActor {
   return { userId: null, role: "system", regions: [], requestId, ip: null };
 }
+
+/** A staff member acting on her own account, through the session she is signed in with. */
+export type TSelfActor = TActor & { userId: string; sessionId: string };

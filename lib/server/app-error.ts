@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  /** The account must change its one-time password or enrol a second factor before anything else. */
+  SETUP_REQUIRED: 403,
   INTERNAL: 500,
   BDMI_UNAVAILABLE: 502,
   LEDGER_UNAVAILABLE: 502,

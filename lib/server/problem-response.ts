@@ -2,7 +2,7 @@ import "server-only";
 import { NextResponse } from "next/server";
 import type { z, ZodType } from "zod";
 import { AppError, type TFieldError } from "./app-error";
-import { localizeMessage } from "../i18n/validation";
+import { localizeMessage, problemTitle } from "../i18n/validation";
 import type { TLocale } from "../i18n/locales";
 
 // What withRoute (staff) and withKioskRoute (devices) share: input parsing with field paths, and
@@ -22,13 +22,18 @@ export function parseInput<T extends ZodType>(schema: T | undefined, value: unkn
   return r.data;
 }
 
-/** application/problem+json; field messages are codes until here, then words in the caller's language. */
+/**
+ * application/problem+json; the title is the error code's title in the caller's language, the
+ * detail the use case's own (English) sentence; field messages are codes until here, then words
+ * in the caller's language.
+ */
 export function problem(err: AppError, requestId: string, locale: TLocale): NextResponse {
   const errors = err.fieldErrors.map((f) => ({ path: f.path, ...localizeMessage(f.message, locale) }));
   return NextResponse.json(
     {
       type: `about:blank#${err.code}`,
-      title: err.userMessage,
+      title: problemTitle(err.code, locale),
+      detail: err.userMessage,
       status: err.status,
       code: err.code,
       errors: errors.length ? errors : undefined,

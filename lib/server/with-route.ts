@@ -4,7 +4,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { clientIp } from "../auth/client-ip";
 import { currentUser, type TCurrentUser } from "../auth/current-user";
 import { can, type TPermission } from "../auth/permissions";
-import type { TActor } from "./actor";
+import type { TActor, TSelfActor } from "./actor";
 import { AppError } from "./app-error";
 import { vmsg } from "../i18n/validation";
 import { parseInput as parse, problem, type TOut, type TSchemas } from "./problem-response";
@@ -34,6 +34,8 @@ export function withRoute<S extends TSchemas>(opts: {
   /** Leave the body unread (streamed uploads). */
   rawBody?: boolean;
   status?: number;
+  /** Open to an account that still owes set-up (its own password and second-factor routes). */
+  setup?: boolean;
   handler: (ctx: TRouteContext<S>) => Promise<unknown>;
 }) {
   return async (request: NextRequest, route: { params: Promise<Record<string, string>> }): Promise<Response> => {
@@ -41,6 +43,9 @@ export function withRoute<S extends TSchemas>(opts: {
     try {
       const user = await currentUser();
       if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to continue");
+      if (user.setup && !opts.setup) {
+        throw new AppError("SETUP_REQUIRED", user.setup === "password" ? "Set your own password first (/setup)" : "Enrol a second factor first (/setup)");
+      }
       if (!can(user.role, opts.permission)) throw new AppError("FORBIDDEN", "You do not have permission for this action");
       const s = opts.schemas ?? ({} as S);
       const params = parse(s.params, await route.params, "params");
@@ -63,4 +68,9 @@ export function withRoute<S extends TSchemas>(opts: {
       return problem(new AppError("INTERNAL", "Something went wrong; the request id identifies it"), requestId, locale);
     }
   };
+}
+
+/** The route's caller acting on her own account (account routes). */
+export function selfOf(ctx: { actor: TActor; user: TCurrentUser }): TSelfActor {
+  return { ...ctx.actor, userId: ctx.user.userId, sessionId: ctx.user.sessionId };
 }

@@ -31,9 +31,9 @@ async function main() {
 
   await boss.schedule(QUEUES.housekeeping, "17 * * * *");
   await boss.work(QUEUES.housekeeping, async () => {
-    // Sessions and throttling records are operational data, not audit: the audit trail keeps sign-ins.
+    // Sessions and throttling records are operational data, not audit: the audit trail keeps sign-ins. Failures stay 30 days, for their owners to see on /account.
     const s = await pool().query(`delete from sessions where expires_at < now() - interval '30 days'`);
-    const f = await pool().query(`delete from sign_in_failures where at < now() - interval '1 day'`);
+    const f = await pool().query(`delete from sign_in_failures where at < now() - interval '30 days'`);
     log.info("housekeeping", { sessionsPurged: s.rowCount, failuresPurged: f.rowCount });
   });
 

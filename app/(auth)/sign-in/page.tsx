@@ -4,6 +4,7 @@ import { SignInForm } from "@/components/auth/sign-in-form";
 import { LanguageSwitch } from "@/components/ui/language-switch";
 import { currentUser } from "@/lib/auth/current-user";
 import { homeFor } from "@/lib/auth/permissions";
+import { DEMO_TOTP_SECRET } from "@/lib/db/demo-accounts";
 import { env } from "@/lib/env.js";
 
 export default async function SignInPage() {
@@ -23,6 +24,8 @@ export default async function SignInPage() {
       {env.PENSION_EMBEDDED === "1" && (
         <p className="mt-6 text-sm text-slate-600">
           {t("signIn.demo")}: officer / supervisor / admin — demo-pass-2026
+          <br />
+          {t("signIn.demoCode", { secret: DEMO_TOTP_SECRET })}
         </p>
       )}
     </main>

@@ -1,16 +1,16 @@
-import { getTranslations } from "next-intl/server";
-import { UsersTable } from "@/components/admin/users-table";
-import { actorOf, requirePagePermission } from "@/lib/auth/current-user";
-import { listUsers } from "@/lib/server/users/list-users";
+import { getLocale, getTranslations } from "next-intl/server";
+import { UsersPanel } from "@/components/admin/users-panel";
+import { requirePagePermission } from "@/lib/auth/current-user";
+import { scopeRegionOptions } from "@/lib/server/regions/county-options";
 
 export default async function UsersPage() {
   const user = await requirePagePermission("users.manage");
   const t = await getTranslations("users");
-  const users = await listUsers(actorOf(user));
+  const regions = await scopeRegionOptions(user.regions, await getLocale());
   return (
     <section>
       <h1 className="mb-4 text-2xl font-bold">{t("title")}</h1>
-      <UsersTable users={users} selfId={user.userId} />
+      <UsersPanel selfId={user.userId} regions={regions} />
     </section>
   );
 }

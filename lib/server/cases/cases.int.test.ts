@@ -300,7 +300,7 @@ describe("in-person checks and manual interventions reach BDMI", () => {
 
 describe("the routes", () => {
   const as = (u: Awaited<ReturnType<typeof createUser>>, role: TCurrentUser["role"]) => {
-    session.user = { userId: u.id, sessionId: "s", username: u.username, displayName: u.username, role, regions: u.actor.regions };
+    session.user = { userId: u.id, sessionId: "s", username: u.username, displayName: u.username, role, regions: u.actor.regions, setup: null, hasSecondFactor: true };
   };
   const post = (path: string, body: unknown) =>
     new NextRequest(`http://localhost/api/v1/cases/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -332,7 +332,7 @@ describe("the routes", () => {
     const own = await approve.POST(post(`${caseId}/approve`, { version }), params);
     expect(own.status).toBe(403);
     expect(own.headers.get("content-type")).toContain("application/problem+json");
-    expect(await own.json()).toMatchObject({ code: "CASE_FOUR_EYES", status: 403, title: expect.stringContaining("another supervisor") });
+    expect(await own.json()).toMatchObject({ code: "CASE_FOUR_EYES", status: 403, detail: expect.stringContaining("another supervisor"), title: "不能审批自己提出的建议" });
 
     as(officer, "officer");
     expect((await approve.POST(post(`${caseId}/approve`, { version }), params)).status).toBe(403);
@@ -340,7 +340,7 @@ describe("the routes", () => {
     as(other, "supervisor");
     const stale = await approve.POST(post(`${caseId}/approve`, { version: version - 1 }), params);
     expect(stale.status).toBe(409);
-    expect(await stale.json()).toMatchObject({ code: "CASE_STALE", title: "The case changed since you opened it; reload", errors: [{ path: "body.version" }] });
+    expect(await stale.json()).toMatchObject({ code: "CASE_STALE", detail: "The case changed since you opened it; reload", errors: [{ path: "body.version" }] });
     const noVersion = await approve.POST(post(`${caseId}/approve`, {}), params);
     expect(noVersion.status).toBe(400);
     const ok = await approve.POST(post(`${caseId}/approve`, { version }), params);

@@ -305,7 +305,7 @@ describe("the dashboard's rollups on a hand-computed roll", () => {
   it("serves GET /api/v1/dashboard to supervisors, with problem+json field paths for bad input", async () => {
     const get = (query: string) => GET(new NextRequest(`http://localhost/api/v1/dashboard?${query}`), { params: Promise.resolve({}) });
     const as = (u: Awaited<ReturnType<typeof createUser>>, role: TCurrentUser["role"], regions: string[]) => {
-      session.user = { userId: u.id, sessionId: "s", username: u.username, displayName: u.username, role, regions };
+      session.user = { userId: u.id, sessionId: "s", username: u.username, displayName: u.username, role, regions, setup: null, hasSecondFactor: true };
     };
     as(supervisor, "supervisor", ["52"]);
     const ok = await get("period=2012-01&region=5226");

@@ -309,7 +309,7 @@ describe("the notice font", () => {
 
 describe("the routes", () => {
   const as = (u: Awaited<ReturnType<typeof createUser>>) => {
-    session.user = { userId: u.id, sessionId: "s", username: u.username, displayName: u.username, role: u.actor.role as TCurrentUser["role"], regions: u.actor.regions };
+    session.user = { userId: u.id, sessionId: "s", username: u.username, displayName: u.username, role: u.actor.role as TCurrentUser["role"], regions: u.actor.regions, setup: null, hasSecondFactor: true };
   };
   const get = (path: string) => new NextRequest(`http://localhost/api/v1/notices/${path}`);
   const noParams = { params: Promise.resolve({}) };

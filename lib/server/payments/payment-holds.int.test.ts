@@ -61,7 +61,7 @@ async function get(query: string, token?: string) {
   const { GET } = await import("../../../app/api/v1/payment-holds/route");
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const res = await GET(new NextRequest(`http://localhost/api/v1/payment-holds?${query}`, { headers }), { params: Promise.resolve({}) });
-  return { status: res.status, type: res.headers.get("content-type"), body: (await res.json()) as TPaymentHoldsPage & { errors?: { path: string }[]; code?: string; title?: string } };
+  return { status: res.status, type: res.headers.get("content-type"), body: (await res.json()) as TPaymentHoldsPage & { errors?: { path: string }[]; code?: string; title?: string; detail?: string } };
 }
 
 /** Every page of a period, following nextCursor. */
@@ -198,7 +198,7 @@ describe("GET /api/v1/payment-holds", () => {
     const future = await get(`period=${addMonths(currentPeriod(), 1)}`, t.token);
     expect(future.status).toBe(400);
     expect(future.body.errors?.map((e) => e.path)).toEqual(["query.period"]);
-    expect(future.body.title).toContain("has not begun");
+    expect(future.body.detail).toContain("has not begun");
     for (const bad of ["period=2026-13", "period=202605", "period=", ""]) {
       const r = await get(bad, t.token);
       expect(r.status, bad).toBe(400);

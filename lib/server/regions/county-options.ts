@@ -22,3 +22,12 @@ export async function runRegionOptions(scopes: string[], locale: string) {
     .filter((r) => r.level !== "province" && inScope(r.code, scopes))
     .map((r) => ({ code: r.code, label: r.level === "city" ? label(r) : `\u00a0\u00a0${label(r)}` }));
 }
+
+/** Every region in the caller's scope (province, cities, counties, indented by level): what an admin may grant. */
+export async function scopeRegionOptions(scopes: string[], locale: string) {
+  const all = await allRegions();
+  const indent = { province: "", city: "\u00a0\u00a0", county: "\u00a0\u00a0\u00a0\u00a0" } as Record<string, string>;
+  return all
+    .filter((r) => inScope(r.code, scopes))
+    .map((r) => ({ code: r.code, label: `${indent[r.level] ?? ""}${r.code} ${locale === "en" ? r.nameEn : r.name}` }));
+}

@@ -2,51 +2,107 @@ import "server-only";
 import { verify } from "@node-rs/argon2";
 import { env } from "../../env.js";
 import { prisma } from "../../db/client";
+import { checkTotp, looksLikeRecoveryCode } from "../../auth/second-factor";
+import { throttleDecision, type TFailureTally } from "../../auth/throttle";
 import { recordAudit } from "../audit/record-audit";
+import { recoveryCodeHash, totpSecretOf } from "./second-factor-store";
+
+export type TSignInInput = { login: string; password: string; code?: string | null; ip: string | null; userAgent?: string | null };
 
 export type TSignInResult =
   | { ok: true; sessionId: string; userId: string; role: string; displayName: string }
-  | { ok: false; reason: "invalid" | "rate_limited" };
+  | { ok: false; reason: "invalid" | "second_factor_required" | "invalid_code" }
+  | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
 // Verified against when the account does not exist, so both paths cost one argon2 verification.
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$uyRmuNK/nlWXh3sqsjWg2Q$PjuiKGjvqxYkr1SPZTYFOzxkqE7FOUieUbDqfp+Y9K0";
 
+const accountKey = (login: string) => `account:${login.trim().toLowerCase()}`;
+const addressKey = (ip: string) => `ip:${ip}`;
+
+async function tally(key: string, since: Date): Promise<TFailureTally> {
+  const r = await prisma().signInFailure.aggregate({ where: { key, at: { gte: since } }, _count: { _all: true }, _max: { at: true } });
+  return { count: r._count._all, last: r._max.at };
+}
+
+async function recordFailure(login: string, ip: string | null, kind: "password" | "second_factor", userKey?: string): Promise<void> {
+  const keys = new Set([accountKey(login), ...(userKey ? [userKey] : []), ...(ip ? [addressKey(ip)] : [])]);
+  await prisma().signInFailure.createMany({ data: [...keys].map((key) => ({ key, ip, kind })) });
+}
+
 /**
- * Checks a staff member's credentials, throttled per account and per IP; on success opens a
- * server-side session (the JWT only carries its id) and audits the sign-in.
+ * Checks a staff member's credentials (username or email, password, and the second factor when
+ * the account has one), throttled per account and per source address with growing delays
+ * (lib/auth/throttle.ts); on success opens a server-side session (the JWT only carries its id)
+ * and audits the sign-in. A TOTP code is accepted once; a recovery code is spent.
  */
-export async function signInWithPassword(username: string, password: string, ip: string | null): Promise<TSignInResult> {
+export async function signInWithPassword(input: TSignInInput): Promise<TSignInResult> {
   const db = prisma();
+  const login = input.login.trim().toLowerCase();
   const since = new Date(Date.now() - env.SIGN_IN_WINDOW_MINUTES * 60_000);
-  const accountKey = `account:${username.toLowerCase()}`;
-  const ipKey = `ip:${ip ?? "unknown"}`;
-  const [accountFailures, ipFailures] = await Promise.all([
-    db.signInFailure.count({ where: { key: accountKey, at: { gte: since } } }),
-    db.signInFailure.count({ where: { key: ipKey, at: { gte: since } } }),
-  ]);
-  if (accountFailures >= env.SIGN_IN_MAX_FAILURES_PER_ACCOUNT || ipFailures >= env.SIGN_IN_MAX_FAILURES_PER_IP) {
-    return { ok: false, reason: "rate_limited" };
-  }
-  const user = await db.user.findUnique({
-    where: { username: username.toLowerCase() },
-    select: { id: true, role: true, displayName: true, passwordHash: true, disabledAt: true },
+  const user = await db.user.findFirst({
+    where: { OR: [{ username: login }, { email: login }] },
+    select: {
+      id: true, username: true, role: true, displayName: true, passwordHash: true, disabledAt: true, passwordExpiresAt: true,
+      totpSecretCipher: true, totpKeyVersion: true, totpLastStep: true, totpEnabledAt: true,
+    },
   });
-  const valid = await verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
-  if (!user || !valid || user.disabledAt) {
-    await db.signInFailure.createMany({ data: [{ key: accountKey }, { key: ipKey }] });
+  // Failures count against the account itself, whichever of its names was typed.
+  const ownKey = user ? accountKey(user.username) : undefined;
+  const [byLogin, byUser, byAddress] = await Promise.all([
+    tally(accountKey(login), since),
+    ownKey && ownKey !== accountKey(login) ? tally(ownKey, since) : Promise.resolve(null),
+    input.ip ? tally(addressKey(input.ip), since) : Promise.resolve(null),
+  ]);
+  const account = byUser && byUser.count > byLogin.count ? byUser : byLogin;
+  const gate = throttleDecision(account, byAddress, {
+    freePerAccount: env.SIGN_IN_MAX_FAILURES_PER_ACCOUNT,
+    freePerAddress: env.SIGN_IN_MAX_FAILURES_PER_IP,
+    maxDelaySeconds: env.SIGN_IN_MAX_DELAY_SECONDS,
+  });
+  if (!gate.allowed) return { ok: false, reason: "rate_limited", retryAfterSeconds: gate.retryAfterSeconds };
+
+  const valid = await verify(user?.passwordHash ?? DUMMY_HASH, input.password).catch(() => false);
+  const expired = !!user?.passwordExpiresAt && user.passwordExpiresAt < new Date();
+  if (!user || !valid || user.disabledAt || expired) {
+    await recordFailure(login, input.ip, "password", ownKey);
     return { ok: false, reason: "invalid" };
   }
+
+  let secondFactor: "totp" | "recovery" | null = null;
+  if (user.totpEnabledAt && user.totpSecretCipher) {
+    const code = (input.code ?? "").trim();
+    if (!code) return { ok: false, reason: "second_factor_required" };
+    if (/^\d{6}$/.test(code)) {
+      const step = await checkTotp(totpSecretOf(user.totpSecretCipher, user.totpKeyVersion!), code, user.totpLastStep);
+      // The step moves forward in one conditional update, so two requests with one code cannot both pass.
+      const taken =
+        step !== null &&
+        (await db.user.updateMany({ where: { id: user.id, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] }, data: { totpLastStep: step } })).count === 1;
+      if (taken) secondFactor = "totp";
+    } else if (looksLikeRecoveryCode(code)) {
+      const spent = await db.recoveryCode.updateMany({ where: { userId: user.id, codeHash: recoveryCodeHash(code), usedAt: null }, data: { usedAt: new Date() } });
+      if (spent.count === 1) secondFactor = "recovery";
+    }
+    if (!secondFactor) {
+      await recordFailure(login, input.ip, "second_factor", ownKey);
+      return { ok: false, reason: "invalid_code" };
+    }
+  }
+
   const session = await db.$transaction(async (tx) => {
     const s = await tx.session.create({
-      data: { userId: user.id, expiresAt: new Date(Date.now() + env.SESSION_HOURS * 3600_000), ip },
+      data: { userId: user.id, expiresAt: new Date(Date.now() + env.SESSION_HOURS * 3600_000), ip: input.ip, userAgent: input.userAgent?.slice(0, 300) ?? null, secondFactor },
       select: { id: true },
     });
-    await tx.signInFailure.deleteMany({ where: { key: accountKey } });
     await recordAudit(
       tx,
-      { userId: user.id, role: user.role, regions: [], requestId: null, ip },
-      { action: "auth.signIn", targetType: "session", targetId: s.id },
+      { userId: user.id, role: user.role, regions: [], requestId: null, ip: input.ip },
+      { action: "auth.signIn", targetType: "session", targetId: s.id, summary: { secondFactor } },
     );
+    if (secondFactor === "recovery") {
+      await recordAudit(tx, { userId: user.id, role: user.role, regions: [], requestId: null, ip: input.ip }, { action: "auth.recoveryCodeUsed", targetType: "user", targetId: user.id });
+    }
     return s;
   });
   return { ok: true, sessionId: session.id, userId: user.id, role: user.role, displayName: user.displayName };

@@ -1,13 +1,14 @@
-import { z } from "zod";
 import { ZIdParams } from "@/lib/server/schemas";
-import { setUserDisabled } from "@/lib/server/users/set-user-disabled";
+import { updateUser } from "@/lib/server/users/update-user";
+import { ZUpdateUser } from "@/lib/server/users/user-schemas";
 import { withRoute } from "@/lib/server/with-route";
 
+/** Name, role, regions, disabled: any of them, within the admin's scope. */
 export const PATCH = withRoute({
   permission: "users.manage",
-  schemas: { params: ZIdParams, body: z.object({ disabled: z.boolean() }) },
+  schemas: { params: ZIdParams, body: ZUpdateUser },
   handler: async ({ actor, params, body }) => {
-    await setUserDisabled(actor, params.id, body.disabled);
+    await updateUser(actor, params.id, body);
     return { ok: true };
   },
 });

@@ -1,0 +1,37 @@
+// The app's HTTP server: Next.js behind a plain Node server (Next's documented custom server) so
+// that every request carries the caller's real address. Next itself only fills X-Forwarded-For
+// when a client did not, so a forged header would reach the app; here the socket's peer decides,
+// and X-Forwarded-For counts only from TRUSTED_PROXIES (lib/auth/client-ip.ts).
+// Usage: tsx scripts/app-server.ts [--dev] [-H host] [-p port]
+import { createServer } from "node:http";
+import { parseArgs } from "node:util";
+import next from "next";
+import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientIp } from "../lib/auth/client-ip";
+import { env } from "../lib/env.js";
+
+const { values } = parseArgs({ options: { dev: { type: "boolean", default: false }, host: { type: "string", short: "H" }, port: { type: "string", short: "p" } } });
+const hostname = values.host ?? env.HOST;
+const port = Number(values.port ?? env.PORT);
+
+let proxies: ReturnType<typeof parseTrustedProxies>;
+try {
+  proxies = parseTrustedProxies(env.TRUSTED_PROXIES);
+} catch (e) {
+  console.error(`cannot start: ${(e as Error).message}`);
+  process.exit(1);
+}
+
+const app = next({ dev: values.dev, hostname, port });
+await app.prepare();
+const handle = app.getRequestHandler();
+const server = createServer((req, res) => {
+  const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], proxies);
+  if (ip) req.headers[CLIENT_IP_HEADER] = ip;
+  else delete req.headers[CLIENT_IP_HEADER];
+  void handle(req, res);
+});
+server.listen(port, hostname, () => console.log(`app listening on http://${hostname}:${port}`));
+
+const stop = () => server.close(() => process.exit(0));
+process.once("SIGTERM", stop);
+process.once("SIGINT", stop);
