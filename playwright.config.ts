@@ -34,7 +34,9 @@ export default defineConfig({
     // The real `npm start`: embedded Postgres, migrations, demo seed, production build, app + worker.
     command: "npm start",
     // Three months of demo history keep the first start short and still give the pages a past.
-    env: { NODE_OPTIONS: "", DEMO_HISTORY_MONTHS: "3" },
+    // Loopback is the "proxy", so a test can speak from other addresses with X-Forwarded-For
+    // (e2e/users.spec.ts, an attack from many addresses); the browser itself sends none.
+    env: { NODE_OPTIONS: "", DEMO_HISTORY_MONTHS: "3", TRUSTED_PROXIES: "127.0.0.1, ::1" },
     url: `${baseURL}/sign-in`,
     timeout: 300_000,
     reuseExistingServer: false,

@@ -9,6 +9,8 @@ import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { env } from "../lib/env.js";
 import { systemActor } from "../lib/server/actor";
 import { createPensioner } from "../lib/server/pensioners/create-pensioner";
+import { sealTotpSecret } from "../lib/server/users/second-factor-store";
+import { newTotpSecret, totpCode } from "../lib/auth/second-factor";
 import { uniqueNationalId } from "../test/fixtures";
 
 // Joins the embedded PostgreSQL that `npm start` (Playwright's webServer) runs on the same DATA_DIR.
@@ -18,7 +20,7 @@ function db() {
   return ready;
 }
 
-export type TTestUser = { id: string; username: string; password: string; role: TRole; regions: string[] };
+export type TTestUser = { id: string; username: string; password: string; role: TRole; regions: string[]; totpSecret?: string };
 
 type TFixtures = {
   users: { create: (role: TRole, regions?: string[]) => Promise<TTestUser> };
@@ -38,12 +40,22 @@ export const test = base.extend<TFixtures>({
       async create(role, regions = ["5201"]) {
         const username = `e2e-${role}-${randomUUID().slice(0, 8)}`;
         const password = `pw-${randomUUID()}`;
+        // Supervisors and admins must have a second factor: theirs is enrolled here, and signIn types its codes.
+        const totpSecret = role === "officer" ? undefined : newTotpSecret();
+        const sealed = totpSecret ? sealTotpSecret(totpSecret) : null;
         const u = await prisma().user.create({
-          data: { username, displayName: `测试${role}`, role, passwordHash: await hash(password), regions: { create: regions.map((regionCode) => ({ regionCode })) } },
+          data: {
+            username,
+            displayName: `测试${role}`,
+            role,
+            passwordHash: await hash(password),
+            ...(sealed ? { totpSecretCipher: sealed.cipher, totpKeyVersion: sealed.keyVersion, totpEnabledAt: new Date() } : {}),
+            regions: { create: regions.map((regionCode) => ({ regionCode })) },
+          },
           select: { id: true },
         });
         made.push(u.id);
-        return { id: u.id, username, password, role, regions };
+        return { id: u.id, username, password, role, regions, totpSecret };
       },
     });
     await prisma().user.deleteMany({ where: { id: { in: made } } });
@@ -82,12 +94,31 @@ export async function demoHistoryDone(timeoutMs = 300_000): Promise<void> {
   }
 }
 
-/** Signs in through the real form, as a person would. */
-export async function signIn(page: Page, user: { username: string; password: string }) {
+// A TOTP code is good once: each sign-in of a user takes the next time step not yet used (the
+// server accepts one step ahead), waiting when two steps ahead would be needed.
+const lastStep = new Map<string, number>();
+export async function nextTotpCode(username: string, secret: string): Promise<string> {
+  for (;;) {
+    const now = Math.floor(Date.now() / 30_000);
+    const step = Math.max(now, (lastStep.get(username) ?? -1) + 1);
+    if (step <= now + 1) {
+      lastStep.set(username, step);
+      return totpCode(secret, step * 30);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** Signs in through the real form, as a person would, typing the authenticator's code when asked. */
+export async function signIn(page: Page, user: { username: string; password: string; totpSecret?: string }) {
   await page.goto("/sign-in");
   await page.getByLabel("用户名").fill(user.username);
   await page.getByLabel("密码").fill(user.password);
   await page.getByRole("button", { name: "登录" }).click();
+  if (user.totpSecret) {
+    await page.getByLabel("验证码").fill(await nextTotpCode(user.username, user.totpSecret));
+    await page.getByRole("button", { name: "登录" }).click();
+  }
   await expect(page).not.toHaveURL(/sign-in/);
 }
 

@@ -6,7 +6,7 @@
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import next from "next";
-import { CLIENT_IP_HEADER, parseTrustedProxies, resolveClientIp } from "../lib/auth/client-ip";
+import { parseTrustedProxies, stampClientIp } from "../lib/auth/client-ip";
 import { env } from "../lib/env.js";
 
 const { values } = parseArgs({ options: { dev: { type: "boolean", default: false }, host: { type: "string", short: "H" }, port: { type: "string", short: "p" } } });
@@ -25,9 +25,7 @@ const app = next({ dev: values.dev, hostname, port });
 await app.prepare();
 const handle = app.getRequestHandler();
 const server = createServer((req, res) => {
-  const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], proxies);
-  if (ip) req.headers[CLIENT_IP_HEADER] = ip;
-  else delete req.headers[CLIENT_IP_HEADER];
+  stampClientIp(req, proxies);
   void handle(req, res);
 });
 server.listen(port, hostname, () => console.log(`app listening on http://${hostname}:${port}`));

@@ -18,7 +18,7 @@ export function AccountPanel({ hasSecondFactor }: { hasSecondFactor: boolean }) 
   const f = useFormatter();
   const router = useRouter();
   const qc = useQueryClient();
-  const [enrolling, setEnrolling] = useState(false);
+  const [enrolments, setEnrolments] = useState(0);
   const when = (iso: string) => f.dateTime(new Date(iso), { dateStyle: "medium", timeStyle: "short" });
   const sessions = useQuery({ queryKey: ["account", "sessions"], queryFn: () => api<{ sessions: TOwnSession[] }>("/api/v1/account/sessions") });
   const failures = useQuery({ queryKey: ["account", "failures"], queryFn: () => api<{ failures: TSignInFailure[]; sincePreviousSignIn: number }>("/api/v1/account/sign-in-failures") });
@@ -42,13 +42,14 @@ export function AccountPanel({ hasSecondFactor }: { hasSecondFactor: boolean }) 
       <section className={section} aria-labelledby="sf">
         <h2 id="sf" className="mb-3 text-lg font-semibold">{t("secondFactor")}</h2>
         <p className="mb-3">{hasSecondFactor ? t("enrolled") : t("notEnrolled")}</p>
-        {enrolling ? (
-          <TotpEnrol startLabel={t("start")} onDone={() => { setEnrolling(false); router.refresh(); }} />
-        ) : (
-          <button type="button" onClick={() => setEnrolling(true)} className="rounded border border-slate-400 px-3 py-1">
-            {hasSecondFactor ? t("replace") : t("start")}
-          </button>
-        )}
+        <TotpEnrol
+          key={enrolments}
+          startLabel={hasSecondFactor ? t("replace") : t("start")}
+          onDone={() => {
+            setEnrolments((n) => n + 1);
+            router.refresh();
+          }}
+        />
       </section>
 
       <section className={section} aria-labelledby="ss">

@@ -28,11 +28,13 @@ export function OwnPasswordForm({ onDone }: { onDone?: () => void }) {
         <span className="mb-1 block font-medium">{t("currentPassword")}</span>
         <input name="currentPassword" type="password" autoComplete="current-password" required className={field} />
       </label>
-      <label className="block">
-        <span className="mb-1 block font-medium">{t("newPassword")}</span>
-        <input name="newPassword" type="password" autoComplete="new-password" required minLength={12} aria-describedby="new-password-hint" className={field} />
-        <span id="new-password-hint" className="mt-1 block text-sm text-slate-600">{t("newPasswordHint")}</span>
-      </label>
+      <div>
+        <label className="block">
+          <span className="mb-1 block font-medium">{t("newPassword")}</span>
+          <input name="newPassword" type="password" autoComplete="new-password" required minLength={12} aria-describedby="new-password-hint" className={field} />
+        </label>
+        <p id="new-password-hint" className="mt-1 text-sm text-slate-600">{t("newPasswordHint")}</p>
+      </div>
       <label className="block">
         <span className="mb-1 block font-medium">{t("confirmPassword")}</span>
         <input name="confirmPassword" type="password" autoComplete="new-password" required className={field} />

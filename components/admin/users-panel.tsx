@@ -110,11 +110,13 @@ export function UsersPanel({ selfId, regions }: { selfId: string; regions: TOpti
               {ROLES.map((r) => <option key={r} value={r}>{t(`role.${r}`)}</option>)}
             </select>
           </label>
-          <label className="block">
-            <span className="mb-1 block font-medium">{t("users.regions")}</span>
-            <RegionSelect name="regions" regions={regions} describedBy="regions-hint" />
-            <span id="regions-hint" className="mt-1 block text-sm text-slate-600">{t("users.regionsHint")}</span>
-          </label>
+          <div>
+            <label className="block">
+              <span className="mb-1 block font-medium">{t("users.regions")}</span>
+              <RegionSelect name="regions" regions={regions} describedBy="regions-hint" />
+            </label>
+            <p id="regions-hint" className="mt-1 text-sm text-slate-600">{t("users.regionsHint")}</p>
+          </div>
           {create.isError && <div className="md:col-span-2"><ProblemErrors errors={toProblemErrors(create.error)} /></div>}
           <div className="flex gap-3 md:col-span-2">
             <button type="submit" disabled={create.isPending} className="rounded bg-brand-700 px-4 py-2 font-semibold text-white disabled:opacity-60">

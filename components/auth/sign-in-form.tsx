@@ -49,6 +49,7 @@ export function SignInForm() {
         <input name="password" type="password" autoComplete="current-password" required readOnly={needCode} className="w-full rounded border border-slate-400 px-3 py-2 read-only:bg-slate-100" />
       </label>
       {needCode && (
+        <div>
         <label className="block">
           <span className="mb-1 block font-medium">{t("code")}</span>
           <input
@@ -61,8 +62,9 @@ export function SignInForm() {
             aria-describedby="code-hint"
             className="w-full rounded border border-slate-400 px-3 py-2 font-mono text-lg tracking-widest"
           />
-          <span id="code-hint" className="mt-1 block text-sm text-slate-600">{t("codeHint")}</span>
         </label>
+        <p id="code-hint" className="mt-1 text-sm text-slate-600">{t("codeHint")}</p>
+        </div>
       )}
       {error && (
         <p role="alert" className="rounded bg-red-50 px-3 py-2 text-red-800">

@@ -1,5 +1,32 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { normalizeIp, parseTrustedProxies, resolveClientIp } from "./client-ip";
+import { CLIENT_IP_HEADER, clientIp, normalizeIp, parseTrustedProxies, resolveClientIp, stampClientIp } from "./client-ip";
+
+/** The app server's stamping over real HTTP: what address would the app see for these headers? */
+async function seenBehind(trusted: string, headers: Record<string, string>): Promise<string | null> {
+  const proxies = parseTrustedProxies(trusted);
+  const server = createServer((req, res) => {
+    stampClientIp(req, proxies);
+    res.end(JSON.stringify(clientIp(new Headers(req.headers as Record<string, string>))));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { headers });
+    return (await res.json()) as string | null;
+  } finally {
+    server.close();
+  }
+}
+
+describe("the app server's client address", () => {
+  it("ignores forged X-Forwarded-For and the stamp header itself without a trusted proxy", async () => {
+    expect(await seenBehind("", { "x-forwarded-for": "6.6.6.6", [CLIENT_IP_HEADER]: "7.7.7.7", "x-real-ip": "8.8.8.8" })).toBe("127.0.0.1");
+  });
+  it("honours X-Forwarded-For from a trusted proxy", async () => {
+    expect(await seenBehind("127.0.0.1", { "x-forwarded-for": "6.6.6.6, 198.51.100.4" })).toBe("198.51.100.4");
+  });
+});
 
 describe("resolveClientIp", () => {
   const none = parseTrustedProxies("");

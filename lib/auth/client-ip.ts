@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { BlockList, isIP } from "node:net";
 
 /**
@@ -60,4 +61,11 @@ export function resolveClientIp(remoteAddress: string | undefined, forwardedFor:
 /** The caller's address as our app server resolved it; null when the app runs without it. */
 export function clientIp(headers: Headers): string | null {
   return normalizeIp(headers.get(CLIENT_IP_HEADER));
+}
+
+/** What the app server does to every request before Next sees it: the resolved address, or none. */
+export function stampClientIp(req: IncomingMessage, proxies: BlockList): void {
+  const ip = resolveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], proxies);
+  if (ip) req.headers[CLIENT_IP_HEADER] = ip;
+  else delete req.headers[CLIENT_IP_HEADER];
 }

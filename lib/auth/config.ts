@@ -37,7 +37,8 @@ export const { handlers, auth, signOut } = NextAuth({
   // A wrong password is an expected outcome, already counted in sign_in_failures: no stack trace.
   logger: {
     error: (e) => {
-      if (e.name !== "CredentialsSignin") log.error("auth error", { name: e.name, message: e.message });
+      // Class names are minified in the production build; Auth.js's own `type` is not.
+      if ((e as { type?: string }).type !== "CredentialsSignin") log.error("auth error", { name: e.name, message: e.message });
     },
     warn: (code) => log.warn("auth warning", { code }),
   },

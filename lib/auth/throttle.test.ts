@@ -15,19 +15,21 @@ describe("sign-in throttle", () => {
     expect(waitSeconds({ count: 8, last: ago(9) }, 5, 900, now)).toBe(0);
   });
 
-  it("holds back an address that failed, on an account under attack", () => {
-    expect(throttleDecision({ count: 20, last: ago(1) }, { count: 1, last: ago(1) }, o)).toEqual({ allowed: false, retryAfterSeconds: 899 });
+  const none = { count: 0, last: null };
+  it("holds back an address that failed on an account under attack", () => {
+    expect(throttleDecision({ count: 20, last: ago(1) }, { count: 1, last: ago(1) }, { count: 1, last: ago(1) }, o)).toEqual({ allowed: false, retryAfterSeconds: 899 });
   });
 
-  it("lets the owner in from a clean address while her account is under attack", () => {
-    expect(throttleDecision({ count: 20, last: ago(1) }, { count: 0, last: null }, o)).toEqual({ allowed: true });
+  it("lets the owner in from an address that has not failed on her account, even one that failed on another", () => {
+    expect(throttleDecision({ count: 20, last: ago(1) }, none, none, o)).toEqual({ allowed: true });
+    expect(throttleDecision({ count: 20, last: ago(1) }, { count: 3, last: ago(1) }, none, o)).toEqual({ allowed: true });
   });
 
   it("holds back an address past its own allowance, whatever the account", () => {
-    expect(throttleDecision({ count: 0, last: null }, { count: 31, last: ago(1) }, o)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(throttleDecision(none, { count: 31, last: ago(1) }, none, o)).toEqual({ allowed: false, retryAfterSeconds: 1 });
   });
 
   it("treats an unknown address as one that failed", () => {
-    expect(throttleDecision({ count: 6, last: ago(0) }, null, o)).toEqual({ allowed: false, retryAfterSeconds: 2 });
+    expect(throttleDecision({ count: 6, last: ago(0) }, null, null, o)).toEqual({ allowed: false, retryAfterSeconds: 2 });
   });
 });

@@ -12,17 +12,20 @@ export function waitSeconds(t: TFailureTally, free: number, maxDelaySeconds: num
 
 /**
  * Whether a try may go ahead. An address past its own allowance waits. An account past its
- * allowance waits only for addresses that have failed recently (or that cannot be told apart):
- * from a clean address its owner still signs in, so a stranger cannot lock staff out.
+ * allowance waits only for addresses that have themselves failed on it recently (or that cannot
+ * be told apart): from any other address (her desk, behind an office NAT where a colleague once
+ * mistyped) its owner still signs in, so a stranger cannot lock staff out, and an attacker gets one
+ * guess per fresh address.
  */
 export function throttleDecision(
   account: TFailureTally,
   address: TFailureTally | null,
+  addressOnAccount: TFailureTally | null,
   o: { freePerAccount: number; freePerAddress: number; maxDelaySeconds: number; now?: Date },
 ): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
   const byAddress = address ? waitSeconds(address, o.freePerAddress, o.maxDelaySeconds, o.now) : 0;
   const accountWait = waitSeconds(account, o.freePerAccount, o.maxDelaySeconds, o.now);
-  const byAccount = !address || address.count > 0 ? accountWait : 0;
+  const byAccount = !address || (addressOnAccount?.count ?? 0) > 0 ? accountWait : 0;
   const wait = Math.max(byAddress, byAccount);
   return wait > 0 ? { allowed: false, retryAfterSeconds: wait } : { allowed: true };
 }

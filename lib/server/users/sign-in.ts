@@ -20,8 +20,8 @@ const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$uyRmuNK/nlWXh3sqsjWg2Q$PjuiKG
 const accountKey = (login: string) => `account:${login.trim().toLowerCase()}`;
 const addressKey = (ip: string) => `ip:${ip}`;
 
-async function tally(key: string, since: Date): Promise<TFailureTally> {
-  const r = await prisma().signInFailure.aggregate({ where: { key, at: { gte: since } }, _count: { _all: true }, _max: { at: true } });
+async function tally(key: string, since: Date, ip?: string): Promise<TFailureTally> {
+  const r = await prisma().signInFailure.aggregate({ where: { key, at: { gte: since }, ...(ip ? { ip } : {}) }, _count: { _all: true }, _max: { at: true } });
   return { count: r._count._all, last: r._max.at };
 }
 
@@ -49,13 +49,13 @@ export async function signInWithPassword(input: TSignInInput): Promise<TSignInRe
   });
   // Failures count against the account itself, whichever of its names was typed.
   const ownKey = user ? accountKey(user.username) : undefined;
-  const [byLogin, byUser, byAddress] = await Promise.all([
-    tally(accountKey(login), since),
-    ownKey && ownKey !== accountKey(login) ? tally(ownKey, since) : Promise.resolve(null),
+  const countedAs = ownKey ?? accountKey(login);
+  const [account, byAddress, byAddressOnAccount] = await Promise.all([
+    tally(countedAs, since),
     input.ip ? tally(addressKey(input.ip), since) : Promise.resolve(null),
+    input.ip ? tally(countedAs, since, input.ip) : Promise.resolve(null),
   ]);
-  const account = byUser && byUser.count > byLogin.count ? byUser : byLogin;
-  const gate = throttleDecision(account, byAddress, {
+  const gate = throttleDecision(account, byAddress, byAddressOnAccount, {
     freePerAccount: env.SIGN_IN_MAX_FAILURES_PER_ACCOUNT,
     freePerAddress: env.SIGN_IN_MAX_FAILURES_PER_IP,
     maxDelaySeconds: env.SIGN_IN_MAX_DELAY_SECONDS,
