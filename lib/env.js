@@ -51,6 +51,8 @@ const ZEnv = z.object({
   DATABASE_URL: z.string().url().optional(),
   PENSION_EMBEDDED: z.enum(["0", "1"]).default("0"),
   DATA_DIR: z.string().default(dataDir),
+  /** How long a request waits for a database connection before answering 503. */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   AUTH_SECRET: z.string().min(32),
@@ -118,6 +120,10 @@ const ZEnv = z.object({
   // The kiosk: enrolment codes' lifetime, and the HMAC key of the QR check tokens (base64, 32 bytes).
   KIOSK_ENROL_CODE_HOURS: z.coerce.number().int().min(1).max(168).default(24),
   KIOSK_QR_KEY: base64Key.optional(),
+  // Rate limits (per 5 minutes): enrolment-code exchanges per address; identify per device and per address.
+  KIOSK_ENROL_PER_IP: z.coerce.number().int().min(1).default(20),
+  KIOSK_IDENTIFY_PER_DEVICE: z.coerce.number().int().min(1).default(60),
+  KIOSK_IDENTIFY_PER_IP: z.coerce.number().int().min(1).default(200),
 
   // The verifiable audit trail: checkpoints of the Merkle log are signed with this Ed25519 pair
   // (base64 DER: PKCS#8 private, SPKI public) under this origin; the worker seals every few seconds.

@@ -19,18 +19,30 @@ export function databaseUrl(): string {
   return env.DATABASE_URL;
 }
 
+/**
+ * While the database is away (a restart, a failover) a request waits at most this long for a
+ * connection and then fails (503 from the route wrappers) instead of hanging; idle connections a
+ * restart broke are dropped by the pool and replaced on the next query.
+ */
+export const POOL_TIMEOUTS = { connectionTimeoutMillis: env.DB_CONNECT_TIMEOUT_MS, idleTimeoutMillis: 30_000 } as const;
+
 type TGlobal = { prisma?: PrismaClient; pool?: pg.Pool };
 const g = globalThis as unknown as TGlobal;
 
 /** The one pg pool, for set-based SQL (COPY, INSERT … SELECT). */
 export function pool(): pg.Pool {
-  g.pool ??= new pg.Pool({ connectionString: databaseUrl(), max: 10 });
+  if (!g.pool) {
+    g.pool = new pg.Pool({ connectionString: databaseUrl(), max: 10, ...POOL_TIMEOUTS });
+    // An idle connection the server closed (a restart) is dropped and replaced; without a
+    // listener the pool's 'error' event would end the process.
+    g.pool.on("error", (e) => console.warn(JSON.stringify({ level: "warn", msg: "idle database connection lost", error: e.message })));
+  }
   return g.pool;
 }
 
 /** The one Prisma client (singleton across hot reloads). */
 export function prisma(): PrismaClient {
-  g.prisma ??= new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl(), max: 10 }) });
+  g.prisma ??= new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl(), max: 10, ...POOL_TIMEOUTS }) });
   return g.prisma;
 }
 

@@ -244,7 +244,7 @@ function stopServer(child: ChildProcess): Promise<void> {
  * Starts (or joins) the embedded PostgreSQL of `dataDir` (normally `<dataDir>/postgres`). The
  * process that started it owns it and stops it; a process that joins a running one leaves it alone.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: (m: string) => void = () => {}): Promise<TDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, log: (m: string) => void = () => {}, opts: { port?: number } = {}): Promise<TDatabase> {
   const ids = isRoot() ? postgresUser() : null;
   const pgDir = clusterDir(path.resolve(dataDir), ids, log);
   const existing = runningPort(pgDir);
@@ -257,7 +257,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (m: string) =>
     log(`initialising embedded PostgreSQL in ${pgDir}`);
     await initialise(binDir, pgDir, ids);
   }
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const server = await startServer(binDir, pgDir, port, ids, log);
   const admin = new pg.Client({ connectionString: urlFor(port, "postgres") });
   try {

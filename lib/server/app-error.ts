@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   /** The account must change its one-time password or enrol a second factor before anything else. */
   SETUP_REQUIRED: 403,
   INTERNAL: 500,
+  /** The database is unreachable (restarting, failing over): retry shortly. */
+  SERVICE_UNAVAILABLE: 503,
   BDMI_UNAVAILABLE: 502,
   LEDGER_UNAVAILABLE: 502,
   /** A ledger account would go below zero: the settlement waits (blocked) until it is funded. */
@@ -39,17 +41,20 @@ export class AppError extends Error {
   readonly userMessage: string;
   readonly fieldErrors: TFieldError[];
   readonly upstreamStatus?: number;
+  /** Sent as Retry-After (429, 503). */
+  readonly retryAfterSeconds?: number;
 
   constructor(
     code: TErrorCode,
     userMessage: string,
-    opts: { fieldErrors?: TFieldError[]; logMessage?: string; upstreamStatus?: number; cause?: unknown } = {},
+    opts: { fieldErrors?: TFieldError[]; logMessage?: string; upstreamStatus?: number; retryAfterSeconds?: number; cause?: unknown } = {},
   ) {
     super(opts.logMessage ?? userMessage, { cause: opts.cause });
     this.code = code;
     this.userMessage = userMessage;
     this.fieldErrors = opts.fieldErrors ?? [];
     this.upstreamStatus = opts.upstreamStatus;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
   }
 
   get status(): number {

@@ -2,6 +2,8 @@ import "server-only";
 import { NextResponse } from "next/server";
 import type { z, ZodType } from "zod";
 import { AppError, type TFieldError } from "./app-error";
+import { isDbUnavailable } from "./db-unavailable";
+import { log } from "./log";
 import { localizeMessage, problemTitle } from "../i18n/validation";
 import type { TLocale } from "../i18n/locales";
 
@@ -40,7 +42,28 @@ export function problem(err: AppError, requestId: string, locale: TLocale): Next
       upstreamStatus: err.upstreamStatus,
       requestId,
     },
-    { status: err.status, headers: { "content-type": "application/problem+json", "x-request-id": requestId } },
+    {
+      status: err.status,
+      headers: {
+        "content-type": "application/problem+json",
+        "x-request-id": requestId,
+        ...(err.retryAfterSeconds ? { "retry-after": String(err.retryAfterSeconds) } : {}),
+      },
+    },
   );
 }
 
+
+/**
+ * An error no use case turned into an AppError: the database being away is a 503 the client may
+ * retry (the pools reconnect by themselves); anything else is logged with its stack and answered
+ * 500 with the request id.
+ */
+export function unexpectedProblem(e: unknown, requestId: string, locale: TLocale, where: { kind: string; path: string }): NextResponse {
+  if (isDbUnavailable(e)) {
+    log.warn("database unavailable", { requestId, path: where.path, error: String((e as Error)?.message ?? e) });
+    return problem(new AppError("SERVICE_UNAVAILABLE", "The database is briefly unavailable; try again in a few seconds", { retryAfterSeconds: 5 }), requestId, locale);
+  }
+  log.error(`unhandled ${where.kind} route error`, { requestId, path: where.path, error: String((e as Error)?.stack ?? e) });
+  return problem(new AppError("INTERNAL", "Something went wrong; the request id identifies it"), requestId, locale);
+}

@@ -6,8 +6,7 @@ import type { TActor } from "./actor";
 import { AppError } from "./app-error";
 import type { TApiTokenScope } from "./api-tokens/api-token-secrets";
 import { authenticateApiToken, type TApiTokenPrincipal } from "./api-tokens/authenticate-api-token";
-import { log } from "./log";
-import { parseInput as parse, problem, type TOut, type TSchemas } from "./problem-response";
+import { parseInput as parse, problem, unexpectedProblem, type TOut, type TSchemas } from "./problem-response";
 import { requestLocale } from "./request-locale";
 
 export type TApiTokenRouteContext<S extends TSchemas> = {
@@ -61,8 +60,7 @@ export function withApiTokenRoute<S extends Omit<TSchemas, "body">>(opts: {
         if (e.code === "FORBIDDEN") res.headers.set("www-authenticate", `Bearer realm="api", error="insufficient_scope", scope="${opts.scope}"`);
         return res;
       }
-      log.error("unhandled API token route error", { requestId, path: request.nextUrl.pathname, error: String((e as Error)?.stack ?? e) });
-      return problem(new AppError("INTERNAL", "Something went wrong; the request id identifies it"), requestId, locale);
+      return unexpectedProblem(e, requestId, locale, { kind: "API token", path: request.nextUrl.pathname });
     }
   };
 }

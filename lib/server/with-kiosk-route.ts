@@ -6,8 +6,8 @@ import { vmsg } from "../i18n/validation";
 import type { TActor } from "./actor";
 import { AppError } from "./app-error";
 import { authenticateKioskDevice, KIOSK_TOKEN_COOKIE, type TKioskDevice } from "./kiosk/authenticate-device";
-import { log } from "./log";
-import { parseInput as parse, problem, type TOut, type TSchemas } from "./problem-response";
+import { parseInput as parse, problem, unexpectedProblem, type TOut, type TSchemas } from "./problem-response";
+import { consumeLimits, type TLimit } from "./rate-limit";
 import { requestLocale } from "./request-locale";
 
 export type TKioskRouteContext<S extends TSchemas> = {
@@ -30,6 +30,8 @@ export function withKioskRoute<S extends TSchemas>(opts: {
   device?: "required" | "none";
   schemas?: S;
   maxBodyBytes?: number;
+  /** Requests allowed per device and per client address in a window (429 past them). */
+  rateLimit?: { name: string; perDevice?: TLimit; perIp: TLimit };
   status?: number;
   handler: (ctx: TKioskRouteContext<S>) => Promise<unknown>;
 }) {
@@ -41,6 +43,13 @@ export function withKioskRoute<S extends TSchemas>(opts: {
         const token = request.cookies.get(KIOSK_TOKEN_COOKIE)?.value ?? request.headers.get("x-kiosk-token");
         device = await authenticateKioskDevice(token);
         if (!device) throw new AppError("UNAUTHENTICATED", "This kiosk is not enrolled, or its enrolment was revoked");
+      }
+      if (opts.rateLimit) {
+        const { name, perDevice, perIp } = opts.rateLimit;
+        await consumeLimits([
+          ...(perDevice ? [{ name: `${name}:device`, key: device?.id ?? null, limit: perDevice }] : []),
+          { name: `${name}:ip`, key: clientIp(request.headers) ?? "unknown", limit: perIp },
+        ]);
       }
       const declared = Number(request.headers.get("content-length") ?? 0);
       if (opts.maxBodyBytes && declared > opts.maxBodyBytes) {
@@ -66,8 +75,7 @@ export function withKioskRoute<S extends TSchemas>(opts: {
     } catch (e) {
       const locale = requestLocale(request);
       if (e instanceof AppError) return problem(e, requestId, locale);
-      log.error("unhandled kiosk route error", { requestId, path: request.nextUrl.pathname, error: String((e as Error)?.stack ?? e) });
-      return problem(new AppError("INTERNAL", "Something went wrong; the request id identifies it"), requestId, locale);
+      return unexpectedProblem(e, requestId, locale, { kind: "kiosk", path: request.nextUrl.pathname });
     }
   };
 }

@@ -7,8 +7,7 @@ import { can, type TPermission } from "../auth/permissions";
 import type { TActor, TSelfActor } from "./actor";
 import { AppError } from "./app-error";
 import { vmsg } from "../i18n/validation";
-import { parseInput as parse, problem, type TOut, type TSchemas } from "./problem-response";
-import { log } from "./log";
+import { parseInput as parse, problem, unexpectedProblem, type TOut, type TSchemas } from "./problem-response";
 import { requestLocale } from "./request-locale";
 
 export { problem };
@@ -64,8 +63,7 @@ export function withRoute<S extends TSchemas>(opts: {
     } catch (e) {
       const locale = requestLocale(request);
       if (e instanceof AppError) return problem(e, requestId, locale);
-      log.error("unhandled route error", { requestId, path: request.nextUrl.pathname, error: String((e as Error)?.stack ?? e) });
-      return problem(new AppError("INTERNAL", "Something went wrong; the request id identifies it"), requestId, locale);
+      return unexpectedProblem(e, requestId, locale, { kind: "staff", path: request.nextUrl.pathname });
     }
   };
 }

@@ -1,3 +1,4 @@
+import { env } from "../../env.js";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { pool, prisma } from "../../db/client";
@@ -139,6 +140,32 @@ describe("kiosk devices", () => {
     const r = await call();
     expect(r.status).toBe(401);
     expect(r.headers.get("content-type")).toContain("application/problem+json");
+  });
+});
+
+describe("kiosk rate limits", () => {
+  it("holds back identify past its per-device limit (429 problem+json with Retry-After), and the enrolment-code exchange per address", async () => {
+    const k = await newDevice();
+    const { POST } = await import("../../../app/api/v1/kiosk/identify/route");
+    const identify = () =>
+      POST(new NextRequest("http://localhost/api/v1/kiosk/identify", { method: "POST", headers: { "x-kiosk-token": k.token, "content-type": "application/json", "x-pension-client-ip": "10.60.0.1" }, body: JSON.stringify({ nationalId: "520103194001010011" }) }), { params: Promise.resolve({}) });
+    for (let i = 0; i < env.KIOSK_IDENTIFY_PER_DEVICE; i++) expect((await identify()).status).toBe(404);
+    const held = await identify();
+    expect(held.status).toBe(429);
+    expect(held.headers.get("content-type")).toContain("application/problem+json");
+    expect(Number(held.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await held.json()).toMatchObject({ code: "RATE_LIMITED", errors: [{ path: "request" }] });
+    // Another kiosk at the same address is not held back by this one's count.
+    const other = await newDevice();
+    const r = await POST(new NextRequest("http://localhost/api/v1/kiosk/identify", { method: "POST", headers: { "x-kiosk-token": other.token, "content-type": "application/json", "x-pension-client-ip": "10.60.0.1" }, body: JSON.stringify({ nationalId: "520103194001010011" }) }), { params: Promise.resolve({}) });
+    expect(r.status).toBe(404);
+
+    const enrol = (await import("../../../app/api/v1/kiosk/enrol/route")).POST;
+    const exchange = (ip: string) =>
+      enrol(new NextRequest("http://localhost/api/v1/kiosk/enrol", { method: "POST", headers: { "content-type": "application/json", "x-pension-client-ip": ip }, body: JSON.stringify({ code: "WRONG-CODE-0000" }) }), { params: Promise.resolve({}) });
+    for (let i = 0; i < env.KIOSK_ENROL_PER_IP; i++) expect((await exchange("10.61.0.1")).status).not.toBe(429);
+    expect((await exchange("10.61.0.1")).status).toBe(429);
+    expect((await exchange("10.61.0.2")).status).not.toBe(429);
   });
 });
 

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { env } from "@/lib/env.js";
 import { ZKioskEnrol } from "@/lib/domain/kiosk-contract";
 import { KIOSK_TOKEN_COOKIE } from "@/lib/server/kiosk/authenticate-device";
 import { exchangeEnrolmentCode } from "@/lib/server/kiosk/exchange-enrolment-code";
@@ -11,6 +12,7 @@ export const POST = withKioskRoute({
   device: "none",
   schemas: { body: ZKioskEnrol },
   maxBodyBytes: 4096,
+  rateLimit: { name: "kiosk.enrol", perIp: { points: env.KIOSK_ENROL_PER_IP, seconds: 300 } },
   handler: async ({ request, actor, body, requestId }) => {
     const { device, token } = await exchangeEnrolmentCode(actor, body.code);
     const res = NextResponse.json(device, { headers: { "x-request-id": requestId, "cache-control": "no-store" } });
