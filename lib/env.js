@@ -51,6 +51,8 @@ const ZEnv = z.object({
   DATABASE_URL: z.string().url().optional(),
   PENSION_EMBEDDED: z.enum(["0", "1"]).default("0"),
   DATA_DIR: z.string().default(dataDir),
+  /** On SIGTERM the app server lets in-flight requests finish for at most this long. */
+  APP_DRAIN_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
   /** How long a request waits for a database connection before answering 503. */
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   HOST: z.string().default("127.0.0.1"),

@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import next from "next";
 import { parseTrustedProxies, stampClientIp } from "../lib/auth/client-ip";
 import { env } from "../lib/env.js";
+import { drainServer } from "../lib/http/drain-server";
 
 const { values } = parseArgs({ options: { dev: { type: "boolean", default: false }, host: { type: "string", short: "H" }, port: { type: "string", short: "p" } } });
 const hostname = values.host ?? env.HOST;
@@ -30,6 +31,12 @@ const server = createServer((req, res) => {
 });
 server.listen(port, hostname, () => console.log(`app listening on http://${hostname}:${port}`));
 
-const stop = () => server.close(() => process.exit(0));
-process.once("SIGTERM", stop);
-process.once("SIGINT", stop);
+// SIGTERM drains: no new connections, in-flight requests finish (bounded by APP_DRAIN_SECONDS).
+const stop = async () => {
+  console.log(`app draining (at most ${env.APP_DRAIN_SECONDS} s)`);
+  const how = await drainServer(server, env.APP_DRAIN_SECONDS);
+  if (how === "forced") console.warn("app: drain timed out; the remaining connections were closed");
+  process.exit(how === "drained" ? 0 : 1);
+};
+process.once("SIGTERM", () => void stop());
+process.once("SIGINT", () => void stop());
