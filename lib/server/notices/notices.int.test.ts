@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import jsQR from "jsqr";
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
@@ -210,6 +212,50 @@ describe("a region's batch", () => {
     expect(audit.at(-1)).toMatchObject({ actorId: officer.id, targetType: "region", summary: { kind: "check", count: 5, region: COUNTY2, period, size: "A5" } });
     expect((await auditOf(CITY)).at(-1)).toMatchObject({ summary: { count: 6, region: CITY, period } });
     expect(await countRegionNotices(officer.actor, { region: COUNTY2, period })).toMatchObject({ count: 5, name: "乌当区" });
+  });
+
+  it("fails the download when the batch breaks part-way, never ending it as a shorter PDF, and audits the failure with the notices drawn", async () => {
+    const period = "2030-07";
+    for (const name of ["断一", "断二", "断三", "断四", "断五"]) await withCheck(COUNTY2, { name, period });
+    // The real rows for the first keyset page, then the database goes away.
+    async function* breaking(q: { region: string; period: string }, slice?: number) {
+      for await (const rows of openCheckRows(q, slice)) {
+        yield rows;
+        throw new Error("Connection terminated unexpectedly");
+      }
+    }
+    const batch = await printRegionNotices(officer.actor, { region: COUNTY2, period, size: "A4" }, { slice: 2, rows: breaking });
+    expect(batch.count).toBe(5);
+    const parts: Uint8Array[] = [];
+    const failure = await (async () => {
+      for await (const c of batch.stream as unknown as AsyncIterable<Uint8Array>) parts.push(c);
+      return null;
+    })().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toBe("Connection terminated unexpectedly");
+    // What did arrive is no complete PDF: no cross-reference table, no %%EOF.
+    const got = Buffer.concat(parts).toString("latin1");
+    expect(got).not.toContain("%%EOF");
+    await expect
+      .poll(() => prisma().auditEvent.findMany({ where: { targetId: COUNTY2, action: "notice.print_failed" }, select: { actorId: true, summary: true } }))
+      .toEqual([{ actorId: officer.id, summary: { kind: "check", count: 5, drawn: 2, region: COUNTY2, period, size: "A4" } }]);
+
+    // Over HTTP, through the pipe Next.js puts route bodies through: the client's read fails too,
+    // rather than the response ending as if it were complete.
+    const { pipeToNodeResponse } = await import("next/dist/server/pipe-readable");
+    const again = await printRegionNotices(officer.actor, { region: COUNTY2, period, size: "A4" }, { slice: 2, rows: breaking });
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/pdf" });
+      void pipeToNodeResponse(again.stream, res).catch(() => {});
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      expect(res.status).toBe(200);
+      await expect(res.arrayBuffer()).rejects.toThrow();
+    } finally {
+      server.close();
+    }
   });
 
   it("refuses a region outside the caller's scope or unknown (query.region), and answers not found when nothing is open", async () => {
