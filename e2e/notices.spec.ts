@@ -116,4 +116,12 @@ test("an officer prints a check's notice from its row and the region's batch as 
   await expect(print.getByTestId("notices-print-all")).toBeVisible();
   expect(downloads).toBe(0);
   await page.unroute(batchUrl);
+
+  // The reference printed on the notice finds its check on this page.
+  const ref = `K-${PERIOD}-${checks.find((c) => c.pensionerId === first.id)!.id.slice(0, 8).toUpperCase()}`;
+  await page.getByLabel("通知参考编号").fill(ref.toLowerCase());
+  await page.getByRole("button", { name: "筛选" }).click();
+  await expect(page.getByTestId("check-row")).toHaveCount(1);
+  await expect(page.getByTestId("check-row")).toContainText("通知甲");
+  await expect(page.getByTestId("check-reference")).toHaveText(ref);
 });

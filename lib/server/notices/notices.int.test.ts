@@ -10,6 +10,7 @@ import { env } from "../../env.js";
 import { createUser, pensionerInput } from "../../../test/fixtures";
 import type { TActor } from "../actor";
 import { AppError } from "../app-error";
+import { listKioskChecks, ZChecksQuery } from "../checks/list-kiosk-checks";
 import { identifyKioskPensioner } from "../kiosk/identify-kiosk-pensioner";
 import { verifyCheckToken } from "../kiosk/check-token";
 import { createPensioner } from "../pensioners/create-pensioner";
@@ -167,6 +168,37 @@ describe("check notice", () => {
     expect(data.kiosks.length).toBeLessThanOrEqual(2);
     expect(data.kiosks.length + data.moreKiosks).toBe(names.length);
     expect(data.county).toEqual({ name: "花溪区", nameEn: "Huaxi District" });
+  });
+});
+
+describe("the staff reference a check notice prints", () => {
+  it("finds its check on the checks list, typed as people type it, whatever the check's status, only in the caller's regions", async () => {
+    const { checkId } = await withCheck(COUNTY, { name: "参考查找", period: "2030-08" });
+    const { rows } = await pool().query<TCheckNoticeRow>(`select ${CHECK_NOTICE_SELECT} from kiosk_checks c join pensioners p on p.id = c.pensioner_id where c.id = $1`, [checkId]);
+    const printed = (await checkNoticeBuilder("A4")(rows[0]!)).reference;
+    expect(printed).toBe(`K-2030-08-${checkId.slice(0, 8).toUpperCase()}`);
+    const hex = checkId.slice(0, 8);
+    const found = async (ref: string, actor = officer.actor) => (await listKioskChecks(actor, ZChecksQuery.parse({ ref }))).items.map((i) => i.id);
+    for (const typed of [printed, printed.toLowerCase(), printed.replaceAll("-", " "), hex.toUpperCase(), `2030-08-${hex}`, checkId]) {
+      expect(await found(typed), typed).toEqual([checkId]);
+    }
+    expect((await listKioskChecks(officer.actor, ZChecksQuery.parse({ ref: printed }))).items[0]).toMatchObject({ name: "参考查找", reference: printed });
+    // The month is part of the reference: another month's is another check.
+    expect(await found(`K-2030-09-${hex}`)).toEqual([]);
+    // Found after the pensioner has passed the check, which is when people ask about their notice.
+    await prisma().kioskCheck.update({ where: { id: checkId }, data: { status: "passed", decidedAt: new Date() } });
+    expect(await found(printed)).toEqual([checkId]);
+    // Another city's officer does not see it.
+    expect(await found(printed, zunyi.actor)).toEqual([]);
+    // Not a reference: 400 at query.ref, through the route.
+    expect(ZChecksQuery.safeParse({ ref: "C-1234ABCD" }).error?.issues.map((i) => i.path.join("."))).toEqual(["ref"]);
+    session.user = { userId: officer.id, sessionId: "s", username: "officer", displayName: "officer", role: "officer", regions: [CITY] };
+    const { GET } = await import("../../../app/api/v1/checks/route");
+    const bad = await GET(new NextRequest("http://localhost/api/v1/checks?ref=nonsense"), { params: Promise.resolve({}) });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors).toEqual([{ path: "query.ref", code: "checkReference", message: expect.any(String) }]);
+    const ok = await GET(new NextRequest(`http://localhost/api/v1/checks?ref=${encodeURIComponent(printed)}`), { params: Promise.resolve({}) });
+    expect((await ok.json()).items.map((i: { id: string }) => i.id)).toEqual([checkId]);
   });
 });
 
