@@ -16,14 +16,14 @@ function soon(dueOn: string, today: string): boolean {
   return dueOn >= today && Date.parse(dueOn) - Date.parse(today) <= 7 * 86_400_000;
 }
 
-export function ChecksPanel({ initial, regionOptions }: { initial: TList; regionOptions: { code: string; label: string }[] }) {
+export function ChecksPanel({ initial, initialRef = "", regionOptions }: { initial: TList; initialRef?: string; regionOptions: { code: string; label: string }[] }) {
   const t = useTranslations("checks");
   const tn = useTranslations("notices");
   const locale = useLocale();
   const [paperSize, setPaperSize] = useState<TPaperSize>("A4");
-  const [filter, setFilter] = useState<{ region: string; status: string; ref: string }>({ region: "", status: "open", ref: "" });
+  const [filter, setFilter] = useState<{ region: string; status: string; ref: string }>({ region: "", status: "open", ref: initialRef });
   const [page, setPage] = useState(1);
-  const isInitial = page === 1 && filter.region === "" && filter.status === "open" && filter.ref === "";
+  const isInitial = page === 1 && filter.region === "" && filter.status === "open" && filter.ref === initialRef;
   const list = useQuery({
     queryKey: ["checks", filter, page],
     queryFn: () =>
@@ -72,7 +72,7 @@ export function ChecksPanel({ initial, regionOptions }: { initial: TList; region
           {t("reference")}
           <input
             name="ref"
-            defaultValue=""
+            defaultValue={initialRef}
             placeholder="K-2026-11-3F9A2C1B"
             aria-describedby="check-ref-hint"
             aria-invalid={refError ? true : undefined}

@@ -7,6 +7,9 @@
 /** `K-2026-11-3F9A2C1B` for a check of 2026-11 whose id starts 3f9a2c1b. */
 export const checkReference = (c: { id: string; period: string }) => `K-${c.period}-${c.id.slice(0, 8).toUpperCase()}`;
 
+/** `C-3F9A2C1B`: the case reference a suspension or termination notice prints (the case id's first 8 hex digits). */
+export const caseReference = (caseId: string) => `C-${caseId.slice(0, 8).toUpperCase()}`;
+
 /** What a typed reference pins down: the id's first 8 hex digits (lower case), and the month when given. */
 export type TCheckReferenceQuery = { idPrefix: string; period: string | null } | { id: string; period: null };
 
