@@ -75,6 +75,7 @@ test("an officer prints a check's notice from its row and the region's batch as 
 
   const [download] = await Promise.all([page.waitForEvent("download"), all.click()]);
   expect(download.suggestedFilename()).toBe(`check-notices-${county}-${PERIOD}-A5.pdf`);
+  await expect(print.getByTestId("notices-saved")).toContainText(`已保存 check-notices-${county}-${PERIOD}-A5.pdf`);
   const batchPdf = readFileSync((await download.path())!);
   expect(batchPdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
   expect(pageCount(batchPdf)).toBe(2);
@@ -92,4 +93,35 @@ test("an officer prints a check's notice from its row and the region's batch as 
     { targetType: "region", summary: { kind: "check", count: 2, region: county, period: PERIOD, size: "A5" } },
     { targetType: "region", summary: { kind: "check", count: 2, region: county, period: PERIOD, size: "A5" } },
   ]);
+
+  // A batch that breaks off part-way: the page says so and saves nothing. Here the browser gets
+  // the first half and a clean end, the worst case (no network error to notice); the server's own
+  // failure, an aborted response, is the integration test's.
+  const batchUrl = (url: URL) => url.pathname === "/api/v1/notices/checks";
+  await page.route(
+    batchUrl,
+    async (route) => {
+      const real = await route.fetch();
+      const body = await real.body();
+      await route.fulfill({ response: real, body: body.subarray(0, Math.floor(body.length / 2)) });
+    },
+  );
+  let downloads = 0;
+  page.on("download", () => downloads++);
+  await all.click();
+  const failed = print.getByTestId("notices-failed");
+  await expect(failed).toContainText("批量通知在生成途中失败");
+  await expect(failed).toContainText("未保存任何文件");
+  await expect(failed).toContainText(/请求编号 [0-9a-f-]{36}/);
+  await expect(print.getByTestId("notices-print-all")).toBeVisible();
+  expect(downloads).toBe(0);
+  await page.unroute(batchUrl);
+
+  // The reference printed on the notice finds its check on this page.
+  const ref = `K-${PERIOD}-${checks.find((c) => c.pensionerId === first.id)!.id.slice(0, 8).toUpperCase()}`;
+  await page.getByLabel("通知参考编号").fill(ref.toLowerCase());
+  await page.getByRole("button", { name: "筛选" }).click();
+  await expect(page.getByTestId("check-row")).toHaveCount(1);
+  await expect(page.getByTestId("check-row")).toContainText("通知甲");
+  await expect(page.getByTestId("check-reference")).toHaveText(ref);
 });

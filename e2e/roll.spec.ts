@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import { prisma } from "../lib/db/client";
 import { expect, signIn, test } from "./fixtures";
 
 test.describe("the officer's roll", () => {
@@ -57,6 +59,72 @@ test.describe("the officer's roll", () => {
     await page.getByRole("button", { name: "查看完整身份证号" }).click();
     await expect(page.getByTestId("national-id")).toHaveText(p.nationalId);
     await expect(page.getByTestId("audit-list")).toContainText("pensioner.revealId");
+  });
+
+  test("the pensioner page lists her cases, checks, kiosk attempts and printed notices, each linked to its page, or says there are none", async ({ page, users, pensioners }) => {
+    const p = await pensioners.create("520103", { name: `经历${Date.now() % 100000}` });
+    const none = await pensioners.create("520103");
+    // Written as the monthly run, the kiosk and a case would write them, in a month no demo run touches.
+    const period = "2031-03";
+    const check = await prisma().kioskCheck.create({
+      data: { pensionerId: p.id, regionCode: "520103", period, reason: "officer", status: "scheduled", dueOn: new Date("2031-03-31") },
+      select: { id: true },
+    });
+    const kase = await prisma().case.create({ data: { pensionerId: p.id, regionCode: "520103", reason: "overdue", period }, select: { id: true } });
+    // Revoked, so no other test's list of kiosks sees it.
+    const device = await prisma().kioskDevice.create({
+      data: { regionCode: "5201", name: "经历测试终端", location: "测试大厅", tokenHash: randomBytes(32), enrolledAt: new Date(), revokedAt: new Date() },
+      select: { id: true },
+    });
+    await prisma().kioskAttempt.create({
+      data: { checkId: check.id, pensionerId: p.id, regionCode: "520103", deviceId: device.id, steps: ["blink", "turn-left"], locale: "zh-CN", expiresAt: new Date(Date.now() + 90_000), submittedAt: new Date(), decision: "fail", reasons: ["no-match"] },
+    });
+    await signIn(page, await users.create("officer", ["5201"]));
+    // The officer prints the check's notice, as from the checks page: an audited event.
+    expect((await page.request.get(`/api/v1/notices/checks/${check.id}?size=A5`)).status()).toBe(200);
+
+    await page.goto(`/roll/${p.id}`);
+    await expect(page.getByRole("heading", { name: p.name })).toBeVisible();
+    const ref = `K-${period}-${check.id.slice(0, 8).toUpperCase()}`;
+    const caseRef = `C-${kase.id.slice(0, 8).toUpperCase()}`;
+
+    const cases = page.getByTestId("pensioner-cases");
+    await expect(cases.getByRole("heading", { name: "个案" })).toBeVisible();
+    await expect(cases.getByTestId("pensioner-case")).toHaveCount(1);
+    await expect(cases.getByTestId("pensioner-case")).toContainText("逾期未核验");
+    await expect(cases.getByTestId("pensioner-case")).toContainText("处理中");
+    await expect(cases.getByRole("link", { name: `打开个案 ${caseRef}` })).toHaveAttribute("href", `/cases/${kase.id}`);
+
+    const checks = page.getByTestId("pensioner-checks");
+    await expect(checks.getByTestId("pensioner-check")).toHaveCount(1);
+    await expect(checks.getByTestId("pensioner-check")).toContainText("已安排");
+    await expect(checks.getByTestId("pensioner-check")).toContainText("2031-03-31");
+    await expect(checks.getByRole("link", { name: `打印核验 ${ref} 的认证通知（PDF，在新标签页打开）` })).toHaveAttribute("href", `/api/v1/notices/checks/${check.id}?size=A4`);
+
+    const attempts = page.getByTestId("pensioner-attempts");
+    await expect(attempts.getByTestId("pensioner-attempt")).toHaveCount(1);
+    await expect(attempts.getByTestId("pensioner-attempt")).toContainText("经历测试终端");
+    await expect(attempts.getByTestId("pensioner-attempt")).toContainText("未通过");
+    await expect(attempts.getByTestId("pensioner-attempt")).toContainText("no-match");
+
+    const notices = page.getByTestId("pensioner-notices");
+    await expect(notices.getByTestId("pensioner-notice")).toHaveCount(1);
+    await expect(notices.getByTestId("pensioner-notice")).toContainText("认证通知");
+    await expect(notices.getByTestId("pensioner-notice")).toContainText("单独打印（A5）");
+
+    // The check's link opens the kiosk checks page on that check.
+    await checks.getByRole("link", { name: `在自助核验页查看核验 ${ref}` }).click();
+    await expect(page).toHaveURL(new RegExp(`/checks\\?ref=${ref}`));
+    await expect(page.getByTestId("check-row")).toHaveCount(1);
+    await expect(page.getByTestId("check-reference")).toHaveText(ref);
+    await expect(page.getByLabel("通知参考编号")).toHaveValue(ref);
+
+    // Someone with nothing yet: each list says so.
+    await page.goto(`/roll/${none.id}`);
+    await expect(page.getByTestId("pensioner-cases-empty")).toHaveText("此人没有个案。");
+    await expect(page.getByTestId("pensioner-checks-empty")).toHaveText("此人尚无自助核验。");
+    await expect(page.getByTestId("pensioner-attempts-empty")).toHaveText("此人尚未在自助终端进行认证。");
+    await expect(page.getByTestId("pensioner-notices-empty")).toHaveText("尚未为此人打印过通知。");
   });
 
   test("a bad edit shows the field's error and changes nothing", async ({ page, users, pensioners }) => {

@@ -26,7 +26,7 @@ export function databaseUrl(): string {
  */
 export const POOL_TIMEOUTS = { connectionTimeoutMillis: env.DB_CONNECT_TIMEOUT_MS, idleTimeoutMillis: 30_000 } as const;
 
-type TGlobal = { prisma?: PrismaClient; pool?: pg.Pool };
+type TGlobal = { prisma?: PrismaClient; pool?: pg.Pool; streamPool?: pg.Pool };
 const g = globalThis as unknown as TGlobal;
 
 /** The one pg pool, for set-based SQL (COPY, INSERT … SELECT). */
@@ -40,6 +40,23 @@ export function pool(): pg.Pool {
   return g.pool;
 }
 
+/**
+ * Connections for downloads that stream from one snapshot (exports): a download is paced by the
+ * reader and can hold its connection for minutes, so these come from a small pool of their own and
+ * a slow browser can never starve the requests of the main pool.
+ */
+export function streamPool(): pg.Pool {
+  if (!g.streamPool) {
+    g.streamPool = new pg.Pool({ connectionString: databaseUrl(), max: STREAM_POOL_MAX, connectionTimeoutMillis: 15_000, idleTimeoutMillis: 10_000, application_name: STREAM_APPLICATION_NAME });
+    // A connection that dies while idle in the pool is simply dropped; the next download opens a new one.
+    g.streamPool.on("error", () => {});
+  }
+  return g.streamPool;
+}
+export const STREAM_POOL_MAX = 4;
+/** The application_name of stream connections (pg_stat_activity shows which backends serve downloads). */
+export const STREAM_APPLICATION_NAME = "pension-stream";
+
 /** The one Prisma client (singleton across hot reloads). */
 export function prisma(): PrismaClient {
   g.prisma ??= new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl(), max: 10, ...POOL_TIMEOUTS }) });
@@ -51,6 +68,8 @@ export type TTx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 export async function closeDb(): Promise<void> {
   await g.prisma?.$disconnect();
   await g.pool?.end();
+  await g.streamPool?.end();
   g.prisma = undefined;
   g.pool = undefined;
+  g.streamPool = undefined;
 }

@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { childEnv } from "../../env.js";
 import { signCheckpoint } from "../../audit-log/checkpoint";
 import { inclusionProof, rootOf, verifyConsistency } from "../../audit-log/merkle";
-import { verifyAuditExport, verifyConsistencyBundle, verifyInclusionBundle } from "../../audit-log/verify-proof";
-import { pool } from "../../db/client";
+import { verifyAuditExport, verifyConsistencyBundle, verifyInclusionBundle, type TAuditExport } from "../../audit-log/verify-proof";
+import { pool, prisma, STREAM_APPLICATION_NAME, streamPool } from "../../db/client";
 import { createUser } from "../../../test/fixtures";
 import { AppError } from "../app-error";
 import { auditLogOrigin, checkpointPublicKey } from "./audit-log-keys";
@@ -30,6 +30,8 @@ async function addEvents(n: number, regionCode: string | null = "520102", action
   );
   return r.rows.map((x) => x.id);
 }
+
+const textOf = (stream: ReadableStream<Uint8Array>) => new Response(stream).text();
 
 const verify = () => verifyAuditLog({ publicKey: checkpointPublicKey(), origin: auditLogOrigin() });
 
@@ -276,11 +278,69 @@ describe("proofs through the use cases, checked by the untrusting verifier", () 
 
   it("an export of a filtered range verifies offline; a pending event is marked so", async () => {
     const [pending] = await addEvents(1, "520102", "test.proofs");
-    const x = await exportAuditTrail(county.actor, { action: "test.proofs" });
+    const text = await textOf(await exportAuditTrail(county.actor, { action: "test.proofs" }));
+    const x = JSON.parse(text) as TAuditExport;
+    // The streamed bytes are JSON.stringify's, whatever the cursor's batch.
+    expect(text).toBe(JSON.stringify(x, null, 2));
+    for (const batch of [1, 2]) expect(await textOf(await exportAuditTrail(county.actor, { action: "test.proofs" }, { batch }))).toBe(text);
     expect(x.events.map((e) => e.event.id)).toEqual([...mine, pending]);
     expect(verifyAuditExport(x, checkpointPublicKey(), auditLogOrigin())).toEqual({ verified: 5, pending: 1, failures: [] });
     const latest = await getLatestCheckpoint();
     expect(latest.checkpoint?.treeSize).toBe(x.treeSize);
     expect(inclusionProof).toBeTypeOf("function");
+  });
+});
+
+describe("the export streams", () => {
+  let supervisor: Awaited<ReturnType<typeof createUser>>;
+  let county: Awaited<ReturnType<typeof createUser>>;
+  beforeAll(async () => {
+    supervisor = await createUser("supervisor", ["52"]);
+    county = await createUser("supervisor", ["520102"]);
+  });
+
+  it("exports more than 5,000 events completely, each verifying offline, and audits the export with its filter and count", async () => {
+    const ids = await addEvents(5_300, "520102", "test.big-export");
+    await sealAuditLog();
+    const pending = await addEvents(2, "520102", "test.big-export");
+    await addEvents(3, "520302", "test.big-export");
+    const text = await textOf(await exportAuditTrail(county.actor, { action: "test.big-export" }));
+    expect(text.endsWith("\n  ]\n}")).toBe(true);
+    const x = JSON.parse(text) as TAuditExport;
+    expect(text).toBe(JSON.stringify(x, null, 2));
+    expect(x.events.map((e) => e.event.id)).toEqual([...ids, ...pending]);
+    expect(verifyAuditExport(x, checkpointPublicKey(), auditLogOrigin())).toEqual({ verified: 5_300, pending: 2, failures: [] });
+    // The province sees the other county's three as well.
+    expect((JSON.parse(await textOf(await exportAuditTrail(supervisor.actor, { action: "test.big-export" }))) as TAuditExport).events).toHaveLength(5_305);
+    const audit = await prisma().auditEvent.findMany({ where: { action: "audit.export", actorId: county.id }, select: { targetType: true, regionCode: true, summary: true } });
+    expect(audit).toEqual([{ targetType: "audit_trail", regionCode: "520102", summary: { filter: { action: "test.big-export" }, count: 5_302, regionCodes: ["520102"] } }]);
+  });
+
+  it("an export with no event is the empty array, as JSON.stringify writes it", async () => {
+    const text = await textOf(await exportAuditTrail(county.actor, { action: "test.nothing-like-this" }));
+    expect(text).toBe(JSON.stringify(JSON.parse(text), null, 2));
+    expect(text.endsWith('"events": []\n}')).toBe(true);
+  });
+
+  it("fails the download when the database goes away mid-stream, and gives the connection back", async () => {
+    await addEvents(20, "520102", "test.cut-export");
+    const reader = (await exportAuditTrail(county.actor, { action: "test.cut-export" }, { batch: 2 })).getReader();
+    await reader.read();
+    const killed = await pool().query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and state like 'idle in transaction%'`, [
+      STREAM_APPLICATION_NAME,
+    ]);
+    expect(killed.rowCount).toBe(1);
+    const chunks: Uint8Array[] = [];
+    const failure = await (async () => {
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) return null;
+        chunks.push(r.value);
+      }
+    })().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(Error);
+    // What arrived is not a JSON document: no reader can mistake it for a complete export.
+    expect(() => JSON.parse(Buffer.concat(chunks).toString("utf8"))).toThrow();
+    await expect.poll(() => streamPool().totalCount - streamPool().idleCount).toBe(0);
   });
 });

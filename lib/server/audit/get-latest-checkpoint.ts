@@ -1,4 +1,5 @@
 import "server-only";
+import type pg from "pg";
 import { pool } from "../../db/client";
 import { env } from "../../env.js";
 
@@ -29,8 +30,8 @@ function view(r: Record<string, unknown>): TCheckpointView {
 }
 
 /** The latest signed checkpoint and its anchor, with the public key it verifies against (null before the first seal). */
-export async function getLatestCheckpoint(): Promise<{ checkpoint: TCheckpointView | null; publicKey: string | null; origin: string }> {
-  const r = await pool().query(`${SELECT} order by c.tree_size desc limit 1`);
+export async function getLatestCheckpoint(db: Pick<pg.Pool, "query"> = pool()): Promise<{ checkpoint: TCheckpointView | null; publicKey: string | null; origin: string }> {
+  const r = await db.query(`${SELECT} order by c.tree_size desc limit 1`);
   return { checkpoint: r.rows[0] ? view(r.rows[0]) : null, publicKey: env.AUDIT_CHECKPOINT_PUBLIC_KEY ?? null, origin: env.AUDIT_LOG_ORIGIN };
 }
 

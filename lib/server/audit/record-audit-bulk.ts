@@ -2,7 +2,7 @@ import "server-only";
 import type pg from "pg";
 import type { TActor } from "../actor";
 
-export type TBulkAuditRow = { targetId: string; regionCode: string | null; summary: Record<string, unknown> };
+export type TBulkAuditRow = { targetId: string | null; regionCode: string | null; summary: Record<string, unknown> };
 
 /**
  * Writes many audit events of one action in one statement, inside the caller's transaction (a

@@ -1,4 +1,5 @@
 import "server-only";
+import { checkReference } from "../../domain/check-reference";
 import { pool } from "../../db/client";
 import { env } from "../../env.js";
 import { todayCst } from "../checks/list-kiosk-checks";
@@ -33,8 +34,6 @@ export const CHECK_NOTICE_SELECT = `c.id, c.pensioner_id, c.region_code, c.perio
 
 export const OPEN_CHECK_STATUSES = ["scheduled", "in_progress"];
 
-/** `K-2026-11-3F9A2C1B`: the month and the check id's first 8 hex digits, for staff to find the check. */
-export const checkReference = (c: { id: string; period: string }) => `K-${c.period}-${c.id.slice(0, 8).toUpperCase()}`;
 
 type TKiosk = { name: string; location: string };
 

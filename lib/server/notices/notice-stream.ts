@@ -11,7 +11,13 @@ const HIGH_WATER = 1 << 20;
 export type TPdfProducer = (doc: PDFKit.PDFDocument, drain: () => Promise<void>) => Promise<void>;
 
 /** A web stream of the document's bytes, drawn by `produce` at the pace the reader reads. */
-export function pdfWebStream(doc: PDFKit.PDFDocument, produce: TPdfProducer, context: Record<string, unknown>, highWater = HIGH_WATER): ReadableStream<Uint8Array> {
+export function pdfWebStream(
+  doc: PDFKit.PDFDocument,
+  produce: TPdfProducer,
+  context: Record<string, unknown>,
+  opts: { highWater?: number; onFailure?: (e: unknown) => Promise<void> } = {},
+): ReadableStream<Uint8Array> {
+  const highWater = opts.highWater ?? HIGH_WATER;
   let wake: (() => void) | null = null;
   let cancelled = false;
   let ctl!: ReadableStreamDefaultController<Uint8Array>;
@@ -52,8 +58,11 @@ export function pdfWebStream(doc: PDFKit.PDFDocument, produce: TPdfProducer, con
     } catch (e) {
       if (e instanceof Cancelled) return;
       log.error("notice stream failed", { ...context, error: String((e as Error)?.stack ?? e) });
-      // The status line is sent: the reader gets a truncated download, which no PDF viewer opens.
+      // The status line is sent, so the only signal left is the stream's error: Next.js then
+      // aborts the response (no closing chunk), and the browser or the page's download reports a
+      // failure instead of keeping a PDF that stops part-way (it would have no %%EOF either).
       ctl.error(e);
+      await opts.onFailure?.(e).catch((f: unknown) => log.error("notice stream failure not recorded", { ...context, error: String(f) }));
     }
   })();
   return stream;

@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import jsQR from "jsqr";
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
@@ -8,6 +10,7 @@ import { env } from "../../env.js";
 import { createUser, pensionerInput } from "../../../test/fixtures";
 import type { TActor } from "../actor";
 import { AppError } from "../app-error";
+import { listKioskChecks, ZChecksQuery } from "../checks/list-kiosk-checks";
 import { identifyKioskPensioner } from "../kiosk/identify-kiosk-pensioner";
 import { verifyCheckToken } from "../kiosk/check-token";
 import { createPensioner } from "../pensioners/create-pensioner";
@@ -168,6 +171,37 @@ describe("check notice", () => {
   });
 });
 
+describe("the staff reference a check notice prints", () => {
+  it("finds its check on the checks list, typed as people type it, whatever the check's status, only in the caller's regions", async () => {
+    const { checkId } = await withCheck(COUNTY, { name: "参考查找", period: "2030-08" });
+    const { rows } = await pool().query<TCheckNoticeRow>(`select ${CHECK_NOTICE_SELECT} from kiosk_checks c join pensioners p on p.id = c.pensioner_id where c.id = $1`, [checkId]);
+    const printed = (await checkNoticeBuilder("A4")(rows[0]!)).reference;
+    expect(printed).toBe(`K-2030-08-${checkId.slice(0, 8).toUpperCase()}`);
+    const hex = checkId.slice(0, 8);
+    const found = async (ref: string, actor = officer.actor) => (await listKioskChecks(actor, ZChecksQuery.parse({ ref }))).items.map((i) => i.id);
+    for (const typed of [printed, printed.toLowerCase(), printed.replaceAll("-", " "), hex.toUpperCase(), `2030-08-${hex}`, checkId]) {
+      expect(await found(typed), typed).toEqual([checkId]);
+    }
+    expect((await listKioskChecks(officer.actor, ZChecksQuery.parse({ ref: printed }))).items[0]).toMatchObject({ name: "参考查找", reference: printed });
+    // The month is part of the reference: another month's is another check.
+    expect(await found(`K-2030-09-${hex}`)).toEqual([]);
+    // Found after the pensioner has passed the check, which is when people ask about their notice.
+    await prisma().kioskCheck.update({ where: { id: checkId }, data: { status: "passed", decidedAt: new Date() } });
+    expect(await found(printed)).toEqual([checkId]);
+    // Another city's officer does not see it.
+    expect(await found(printed, zunyi.actor)).toEqual([]);
+    // Not a reference: 400 at query.ref, through the route.
+    expect(ZChecksQuery.safeParse({ ref: "C-1234ABCD" }).error?.issues.map((i) => i.path.join("."))).toEqual(["ref"]);
+    session.user = { userId: officer.id, sessionId: "s", username: "officer", displayName: "officer", role: "officer", regions: [CITY] };
+    const { GET } = await import("../../../app/api/v1/checks/route");
+    const bad = await GET(new NextRequest("http://localhost/api/v1/checks?ref=nonsense"), { params: Promise.resolve({}) });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors).toEqual([{ path: "query.ref", code: "checkReference", message: expect.any(String) }]);
+    const ok = await GET(new NextRequest(`http://localhost/api/v1/checks?ref=${encodeURIComponent(printed)}`), { params: Promise.resolve({}) });
+    expect((await ok.json()).items.map((i: { id: string }) => i.id)).toEqual([checkId]);
+  });
+});
+
 describe("a region's batch", () => {
   it("prints one page per open check of the region and month, by county then name, across keyset pages, audited with its count", async () => {
     const period = "2030-05";
@@ -210,6 +244,50 @@ describe("a region's batch", () => {
     expect(audit.at(-1)).toMatchObject({ actorId: officer.id, targetType: "region", summary: { kind: "check", count: 5, region: COUNTY2, period, size: "A5" } });
     expect((await auditOf(CITY)).at(-1)).toMatchObject({ summary: { count: 6, region: CITY, period } });
     expect(await countRegionNotices(officer.actor, { region: COUNTY2, period })).toMatchObject({ count: 5, name: "乌当区" });
+  });
+
+  it("fails the download when the batch breaks part-way, never ending it as a shorter PDF, and audits the failure with the notices drawn", async () => {
+    const period = "2030-07";
+    for (const name of ["断一", "断二", "断三", "断四", "断五"]) await withCheck(COUNTY2, { name, period });
+    // The real rows for the first keyset page, then the database goes away.
+    async function* breaking(q: { region: string; period: string }, slice?: number) {
+      for await (const rows of openCheckRows(q, slice)) {
+        yield rows;
+        throw new Error("Connection terminated unexpectedly");
+      }
+    }
+    const batch = await printRegionNotices(officer.actor, { region: COUNTY2, period, size: "A4" }, { slice: 2, rows: breaking });
+    expect(batch.count).toBe(5);
+    const parts: Uint8Array[] = [];
+    const failure = await (async () => {
+      for await (const c of batch.stream as unknown as AsyncIterable<Uint8Array>) parts.push(c);
+      return null;
+    })().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toBe("Connection terminated unexpectedly");
+    // What did arrive is no complete PDF: no cross-reference table, no %%EOF.
+    const got = Buffer.concat(parts).toString("latin1");
+    expect(got).not.toContain("%%EOF");
+    await expect
+      .poll(() => prisma().auditEvent.findMany({ where: { targetId: COUNTY2, action: "notice.print_failed" }, select: { actorId: true, summary: true } }))
+      .toEqual([{ actorId: officer.id, summary: { kind: "check", count: 5, drawn: 2, region: COUNTY2, period, size: "A4" } }]);
+
+    // Over HTTP, through the pipe Next.js puts route bodies through: the client's read fails too,
+    // rather than the response ending as if it were complete.
+    const { pipeToNodeResponse } = await import("next/dist/server/pipe-readable");
+    const again = await printRegionNotices(officer.actor, { region: COUNTY2, period, size: "A4" }, { slice: 2, rows: breaking });
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/pdf" });
+      void pipeToNodeResponse(again.stream, res).catch(() => {});
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      expect(res.status).toBe(200);
+      await expect(res.arrayBuffer()).rejects.toThrow();
+    } finally {
+      server.close();
+    }
   });
 
   it("refuses a region outside the caller's scope or unknown (query.region), and answers not found when nothing is open", async () => {

@@ -114,7 +114,7 @@ describe("the batch stream", () => {
       },
       {},
       // ~7 KB a page: the producer must wait after a few pages.
-      32 * 1024,
+      { highWater: 32 * 1024 },
     );
     await new Promise((r) => setTimeout(r, 300));
     const stalledAt = drawn;

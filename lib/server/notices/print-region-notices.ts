@@ -60,9 +60,16 @@ export async function countRegionNotices(actor: TActor, q: Omit<TRegionNoticesQu
 /**
  * One PDF with a check notice per open check of a region (in the caller's scope) and month, by
  * county then name. The print is audited with its count before the first byte; the rows are read
- * in keyset pages and drawn at the pace the client downloads, so a batch of any size streams.
+ * in keyset pages and drawn at the pace the client downloads, so a batch of any size streams. A
+ * failure part-way errors the stream (the download fails, it never ends as a shorter PDF) and is
+ * audited as notice.print_failed with the number of notices drawn.
  */
-export async function printRegionNotices(actor: TActor, q: TRegionNoticesQuery, opts: { slice?: number } = {}): Promise<{ stream: ReadableStream<Uint8Array>; count: number; fileName: string }> {
+export async function printRegionNotices(
+  actor: TActor,
+  q: TRegionNoticesQuery,
+  /** `rows` replaces the batch's row source (tests make it fail part-way). */
+  opts: { slice?: number; rows?: typeof openCheckRows } = {},
+): Promise<{ stream: ReadableStream<Uint8Array>; count: number; fileName: string }> {
   const fonts = noticeFonts();
   const { count, name } = await countRegionNotices(actor, q);
   if (count === 0) throw new AppError("NOT_FOUND", `No open kiosk checks in ${name} (${q.region}) for ${q.period}: there is nothing to print`);
@@ -77,11 +84,11 @@ export async function printRegionNotices(actor: TActor, q: TRegionNoticesQuery, 
   });
   const build = checkNoticeBuilder(q.size);
   const doc = newNoticeDocument(fonts, `养老保险待遇领取资格认证通知 ${q.region} ${q.period}`);
+  let drawn = 0;
   const stream = pdfWebStream(
     doc,
     async (d, drain) => {
-      let drawn = 0;
-      for await (const rows of openCheckRows(q, opts.slice ?? SLICE)) {
+      for await (const rows of (opts.rows ?? openCheckRows)(q, opts.slice ?? SLICE)) {
         for (const row of rows) {
           renderCheckNotice(d, q.size, await build(row));
           // A page is a few milliseconds of synchronous drawing: yield every few pages so the
@@ -94,6 +101,20 @@ export async function printRegionNotices(actor: TActor, q: TRegionNoticesQuery, 
       if (drawn === 0) throw new Error("the region's open checks were all closed while the batch was being printed");
     },
     { region: q.region, period: q.period, requestId: actor.requestId },
+    {
+      // The trail says the batch was printed with its count: it also says when it broke off, and
+      // after how many notices, so nobody takes the print for complete (the log has the error).
+      onFailure: () =>
+        prisma().$transaction(async (tx) => {
+          await recordAudit(tx, actor, {
+            action: "notice.print_failed",
+            targetType: "region",
+            targetId: q.region,
+            regionCode: q.region,
+            summary: { kind: "check", count, drawn, region: q.region, period: q.period, size: q.size },
+          });
+        }),
+    },
   );
   return { stream, count, fileName: `check-notices-${q.region}-${q.period}-${q.size}.pdf` };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { caseReference } from "../../domain/check-reference";
 import { prisma } from "../../db/client";
 import { env } from "../../env.js";
 import type { TActor } from "../actor";
@@ -17,7 +18,6 @@ import { renderSuspensionNotice } from "./render-suspension-notice";
 const DAY_MS = 86_400_000;
 
 /** `C-3F9A2C1B`: the case id's first 8 hex digits, as the case page shows it. */
-export const caseReference = (caseId: string) => `C-${caseId.slice(0, 8).toUpperCase()}`;
 
 /**
  * The suspension (or termination) notice of a case in the caller's regions whose payment hold is

@@ -10,7 +10,8 @@ import type { TActor } from "../actor";
 import { recordAuditBulk } from "../audit/record-audit-bulk";
 import { regionNames } from "../regions/region-names";
 import { scopePatterns } from "../regions/scope";
-import { holdTotals, statementRows, type THoldTotals } from "./holds-sql";
+import { snapshotStream } from "../snapshot-stream";
+import { holdTotals, STATEMENT_SQL, statementCount, type THoldTotals, type TStatementRow } from "./holds-sql";
 import { toLine } from "./list-payment-holds";
 import { assertPeriodBegun } from "./payment-period";
 
@@ -19,31 +20,34 @@ export function csvText(s: string): string {
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 
-export type TPaymentHoldsCsv = { fileName: string; csv: string; rows: number; totals: THoldTotals };
+export type TPaymentHoldsCsv = { fileName: string; stream: ReadableStream<Uint8Array>; rows: number; totals: THoldTotals };
+
+const CSV = { record_delimiter: "windows" } as const;
 
 /**
  * The payment holds of a period in the caller's regions as CSV (UTF-8 with a BOM, so Excel opens
  * the Chinese correctly): one line a hold in force or a lifted hold with arrears due, masked ID
- * numbers, and a closing total line that equals the page's and the API's totals. The read and its
- * audit event (payment_holds.export) are one transaction.
+ * numbers, and a closing total line that equals the page's and the API's totals. The audit event
+ * (payment_holds.export, with the count and totals) commits first; the file then streams from one
+ * read-only snapshot, so its lines and its total line agree, whatever its size.
  */
-export async function exportPaymentHolds(actor: TActor, period: string, locale: TLocale, now = new Date()): Promise<TPaymentHoldsCsv> {
-  assertPeriodBegun(period, now);
+export async function exportPaymentHolds(actor: TActor, period: string, locale: TLocale, opts: { now?: Date; batch?: number } = {}): Promise<TPaymentHoldsCsv> {
+  assertPeriodBegun(period, opts.now ?? new Date());
   const t = createTranslator({ locale, messages: locale === "en" ? en : zh, namespace: "payments" });
   const names = await regionNames(locale);
   const patterns = scopePatterns(actor.regions);
-  const { rows, totals } = await pgTx(async (client) => {
+  const audited = await pgTx(async (client) => {
     await client.query("set transaction isolation level repeatable read, read write");
     const totals = await holdTotals(client, patterns, period);
-    const { rows } = await statementRows(client, patterns, period);
+    const count = await statementCount(client, patterns, period);
     await recordAuditBulk(client, actor, "payment_holds.export", "payment_holds", [
       {
         targetId: period,
         regionCode: actor.regions.length === 1 ? actor.regions[0]! : null,
-        summary: { period, count: rows.length, heldPensioners: totals.heldPensioners, heldFen: totals.heldFen, arrearsFen: totals.arrearsFen, regionCodes: actor.regions },
+        summary: { period, count, heldPensioners: totals.heldPensioners, heldFen: totals.heldFen, arrearsFen: totals.arrearsFen, regionCodes: actor.regions },
       },
     ]);
-    return { rows, totals };
+    return { totals, count };
   });
   const header = [
     t("csv.pensionerId"),
@@ -59,11 +63,25 @@ export async function exportPaymentHolds(actor: TActor, period: string, locale: 
     t("csv.liftedPeriod"),
     t("csv.arrearsYuan"),
   ];
-  const body = rows.map((r) => {
-    const l = toLine(r, names);
-    return [l.pensionerId, l.maskedId, csvText(l.name), l.regionCode, csvText(l.regionName), t(`kind.${l.kind}`), t(`cause.${l.cause}`), yuanPlain(l.monthlyFen), yuanPlain(l.heldFen), l.startPeriod, l.liftedPeriod ?? "", yuanPlain(l.arrearsDueFen)];
-  });
-  const total = [t("csv.total"), "", t("csv.totalPensioners", { held: totals.heldPensioners, arrears: totals.arrearsPensioners }), "", "", "", "", "", yuanPlain(totals.heldFen), "", "", yuanPlain(totals.arrearsFen)];
-  const csv = stringify([header, ...body, total], { bom: true, record_delimiter: "windows" });
-  return { fileName: `payment-holds-${period}.csv`, csv, rows: rows.length, totals };
+  const stream = await snapshotStream<THoldTotals, TStatementRow>(
+    {
+      // The total line is the snapshot's own, so it sums exactly the lines above it.
+      open: (client) => holdTotals(client, patterns, period),
+      sql: STATEMENT_SQL,
+      params: [patterns, period],
+      head: () => stringify([header], { ...CSV, bom: true }),
+      encode: (rows) =>
+        stringify(
+          rows.map((r) => {
+            const l = toLine(r, names);
+            return [l.pensionerId, l.maskedId, csvText(l.name), l.regionCode, csvText(l.regionName), t(`kind.${l.kind}`), t(`cause.${l.cause}`), yuanPlain(l.monthlyFen), yuanPlain(l.heldFen), l.startPeriod, l.liftedPeriod ?? "", yuanPlain(l.arrearsDueFen)];
+          }),
+          CSV,
+        ),
+      tail: (totals) =>
+        stringify([[t("csv.total"), "", t("csv.totalPensioners", { held: totals.heldPensioners, arrears: totals.arrearsPensioners }), "", "", "", "", "", yuanPlain(totals.heldFen), "", "", yuanPlain(totals.arrearsFen)]], CSV),
+    },
+    { batch: opts.batch, context: { export: "payment_holds", period, requestId: actor.requestId } },
+  );
+  return { fileName: `payment-holds-${period}.csv`, stream, rows: audited.count, totals: audited.totals };
 }

@@ -71,10 +71,20 @@ const STATEMENT = `
   select r.id::text as "holdId", r.pensioner_id::text as "pensionerId", r.region_code as "regionCode", p.name,
          p.id_prefix as "idPrefix", p.id_suffix as "idSuffix", r.kind, r.cause, r.monthly_fen::text as "monthlyFen",
          r.start_period as "startPeriod", r.lifted_period as "liftedPeriod", r.in_force as "inForce",
-         (case when r.in_force then r.monthly_fen else 0 end)::text as "heldFen", r.arrears_fen::text as "arrearsDueFen",
-         count(*) over () as "total"
+         (case when r.in_force then r.monthly_fen else 0 end)::text as "heldFen", r.arrears_fen::text as "arrearsDueFen"
+         %TOTAL%
     from rows r join pensioners p on p.id = r.pensioner_id
    order by r.region_code, p.name, r.id`;
+
+/** Every statement line of a period in order, for a cursor ($1 scope patterns, $2 period): no window, so rows flow as they are found. */
+export const STATEMENT_SQL = STATEMENT.replace("%TOTAL%", "");
+const STATEMENT_PAGE = STATEMENT.replace("%TOTAL%", `, count(*) over () as "total"`);
+
+/** How many statement lines a period has. */
+export async function statementCount(client: pg.PoolClient, patterns: string[], period: string): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(`select count(*) as n from (${STATEMENT_SQL}) s`, [patterns, period]);
+  return Number(rows[0]!.n);
+}
 
 /** The statement lines of a period, a page at a time (offset paging: people page through it); all of them without a page. */
 export async function statementRows(
@@ -83,12 +93,11 @@ export async function statementRows(
   period: string,
   page?: { limit: number; offset: number },
 ): Promise<{ rows: TStatementRow[]; total: number }> {
-  const sql = page ? `${STATEMENT} limit $3 offset $4` : STATEMENT;
+  const sql = page ? `${STATEMENT_PAGE} limit $3 offset $4` : STATEMENT_PAGE;
   const { rows } = await client.query<TStatementRow & { total: string }>(sql, page ? [patterns, period, page.limit, page.offset] : [patterns, period]);
   let total = rows.length ? Number(rows[0]!.total) : 0;
   if (!rows.length && page && page.offset > 0) {
-    const c = await client.query<{ n: string }>(`select count(*) as n from (${STATEMENT}) s`, [patterns, period]);
-    total = Number(c.rows[0]!.n);
+    total = await statementCount(client, patterns, period);
   }
   return { rows: rows.map(({ total: _t, ...r }) => r), total };
 }

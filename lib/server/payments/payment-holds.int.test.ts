@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "../../db/client";
+import { pool, prisma, STREAM_APPLICATION_NAME, streamPool } from "../../db/client";
 import { yuanPlain } from "../../domain/money";
 import { addMonths, currentPeriod } from "../../domain/period";
 import { createUser, pensionerInput } from "../../../test/fixtures";
@@ -63,6 +63,9 @@ async function get(query: string, token?: string) {
   const res = await GET(new NextRequest(`http://localhost/api/v1/payment-holds?${query}`, { headers }), { params: Promise.resolve({}) });
   return { status: res.status, type: res.headers.get("content-type"), body: (await res.json()) as TPaymentHoldsPage & { errors?: { path: string }[]; code?: string; title?: string; detail?: string } };
 }
+
+/** The whole download as text, BOM kept (Response.text() would strip it). */
+const csvOf = async (stream: ReadableStream<Uint8Array>) => Buffer.from(await new Response(stream).arrayBuffer()).toString("utf8");
 
 /** Every page of a period, following nextCursor. */
 async function readAll(actor: TActor, period: string, limit: number) {
@@ -217,7 +220,9 @@ describe("the staff view and the CSV export", () => {
     for (const period of ["2020-03", "2020-05"]) {
       const api = await readAll(t.actor, period, 2);
       const totals = api.pages[0]!.totals;
-      const { csv, rows } = await exportPaymentHolds(supervisor.actor, period, "zh-CN");
+      const exported = await exportPaymentHolds(supervisor.actor, period, "zh-CN");
+      const { rows } = exported;
+      const csv = await csvOf(exported.stream);
       expect(csv.charCodeAt(0)).toBe(0xfeff);
       const records = parse(csv, { bom: true }) as string[][];
       const [header, ...lines] = records;
@@ -238,7 +243,7 @@ describe("the staff view and the CSV export", () => {
       expect(list.totals).toEqual(totals);
       expect(list.items.map((i) => i.pensionerId)).toEqual(lines.map((l) => l[0]));
     }
-    const csv2020_05 = parse((await exportPaymentHolds(supervisor.actor, "2020-05", "en")).csv, { bom: true }) as string[][];
+    const csv2020_05 = parse(await csvOf((await exportPaymentHolds(supervisor.actor, "2020-05", "en")).stream), { bom: true }) as string[][];
     const b = csv2020_05.find((l) => l[0] === people.b.id)!;
     expect(b.slice(5)).toEqual(["Suspended", "Not verified", "1800.50", "0.00", "2020-02", "2020-05", "5401.50"]);
     const events = await prisma().auditEvent.findMany({ where: { action: "payment_holds.export", actorId: supervisor.id }, select: { summary: true }, orderBy: { id: "asc" } });
@@ -247,6 +252,63 @@ describe("the staff view and the CSV export", () => {
       expect.objectContaining({ period: "2020-05", count: 3, heldFen: "550000", arrearsFen: "540150" }),
       expect.objectContaining({ period: "2020-05", count: 3 }),
     ]);
+  });
+});
+
+describe("the CSV streams from one snapshot", () => {
+  /** Stream connections checked out of the pool (0 once every download has given its connection back). */
+  const inUse = () => streamPool().totalCount - streamPool().idleCount;
+
+  it("is the same file whatever the cursor's batch, and the same bytes a CSV writer gives for its records", async () => {
+    const whole = await csvOf((await exportPaymentHolds(supervisor.actor, "2020-05", "zh-CN")).stream);
+    for (const batch of [1, 2]) expect(await csvOf((await exportPaymentHolds(supervisor.actor, "2020-05", "zh-CN", { batch })).stream)).toBe(whole);
+    const { stringify } = await import("csv-stringify/sync");
+    expect(stringify(parse(whole, { bom: true }) as string[][], { bom: true, record_delimiter: "windows" })).toBe(whole);
+    // A month with nothing held is a header and a zero total line.
+    const empty = parse(await csvOf((await exportPaymentHolds(supervisor.actor, "2019-05", "zh-CN")).stream), { bom: true }) as string[][];
+    expect(empty.map((l) => l[0])).toEqual(["人员编号", "合计"]);
+    expect(inUse()).toBe(0);
+  });
+
+  it("fails the download, not ends it short, when the database goes away mid-stream, and gives the connection back", async () => {
+    const { stream } = await exportPaymentHolds(supervisor.actor, "2020-05", "zh-CN", { batch: 1 });
+    const reader = stream.getReader();
+    const head = await reader.read();
+    expect(Buffer.from(head.value!).toString("utf8")).toMatch(/^\ufeff人员编号,/);
+    // The stream's own backend dies, as in a failover or an administrator's kill.
+    const killed = await pool().query(
+      `select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and state like 'idle in transaction%'`,
+      [STREAM_APPLICATION_NAME],
+    );
+    expect(killed.rowCount).toBe(1);
+    let failure: unknown = null;
+    const seen: string[] = [];
+    try {
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) break;
+        seen.push(Buffer.from(r.value).toString("utf8"));
+      }
+    } catch (e) {
+      failure = e;
+    }
+    expect(failure).toBeInstanceOf(Error);
+    // No closing total line ever reaches the reader.
+    expect(seen.join("")).not.toContain("合计");
+    await expect.poll(inUse).toBe(0);
+    // The pool serves the next download as usual.
+    expect(await csvOf((await exportPaymentHolds(supervisor.actor, "2020-05", "zh-CN")).stream)).toContain("合计");
+  });
+
+  it("gives the connection back, its transaction ended, when the reader cancels", async () => {
+    const { stream } = await exportPaymentHolds(supervisor.actor, "2020-05", "zh-CN", { batch: 1 });
+    const reader = stream.getReader();
+    await reader.read();
+    expect(inUse()).toBe(1);
+    await reader.cancel();
+    expect(inUse()).toBe(0);
+    const open = await pool().query(`select count(*)::int as n from pg_stat_activity where application_name = $1 and state like 'idle in transaction%'`, [STREAM_APPLICATION_NAME]);
+    expect(open.rows[0].n).toBe(0);
   });
 });
 
