@@ -192,7 +192,7 @@ describe("the staff reference a check notice prints", () => {
     expect(await found(printed, zunyi.actor)).toEqual([]);
     // Not a reference: 400 at query.ref, through the route.
     expect(ZChecksQuery.safeParse({ ref: "C-1234ABCD" }).error?.issues.map((i) => i.path.join("."))).toEqual(["ref"]);
-    session.user = { userId: officer.id, sessionId: "s", username: "officer", displayName: "officer", role: "officer", regions: [CITY] };
+    session.user = { userId: officer.id, sessionId: "s", username: "officer", displayName: "officer", role: "officer", regions: [CITY], setup: null, hasSecondFactor: false };
     const { GET } = await import("../../../app/api/v1/checks/route");
     const bad = await GET(new NextRequest("http://localhost/api/v1/checks?ref=nonsense"), { params: Promise.resolve({}) });
     expect(bad.status).toBe(400);
