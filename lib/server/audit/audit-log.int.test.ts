@@ -326,9 +326,10 @@ describe("the export streams", () => {
     await addEvents(20, "520102", "test.cut-export");
     const reader = (await exportAuditTrail(county.actor, { action: "test.cut-export" }, { batch: 2 })).getReader();
     await reader.read();
-    const killed = await pool().query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and state like 'idle in transaction%'`, [
-      STREAM_APPLICATION_NAME,
-    ]);
+    // The stream waits for its reader between fetches: its backend shows idle in transaction (under load, after a moment).
+    const idle = `select pid from pg_stat_activity where application_name = $1 and state like 'idle in transaction%'`;
+    await expect.poll(async () => (await pool().query(idle, [STREAM_APPLICATION_NAME])).rowCount, { timeout: 10_000 }).toBe(1);
+    const killed = await pool().query(`select pg_terminate_backend(pid) from (${idle}) s`, [STREAM_APPLICATION_NAME]);
     expect(killed.rowCount).toBe(1);
     const chunks: Uint8Array[] = [];
     const failure = await (async () => {

@@ -375,7 +375,7 @@ describe("the notice font", () => {
       const res = problem(e, "req-1", "en");
       expect(res.status).toBe(500);
       expect(res.headers.get("content-type")).toBe("application/problem+json");
-      expect((await res.json()).title).toMatch(/notice font is not installed; set NOTICE_FONT_PATH/);
+      expect((await res.json()).detail).toMatch(/notice font is not installed; set NOTICE_FONT_PATH/);
       expect((await rejection(printRegionNotices(officer.actor, { region: COUNTY, period: PERIOD, size: "A4" }))).code).toBe("NOTICE_FONT_MISSING");
     } finally {
       env.NOTICE_FONT_PATH = saved;
@@ -434,7 +434,7 @@ describe("the routes", () => {
     expect((await badPeriod.json()).errors.map((e: { path: string }) => e.path)).toEqual(["query.period"]);
     const none = await batch.GET(get(`checks?region=${COUNTY}&period=2029-02`), noParams);
     expect(none.status).toBe(404);
-    expect(await none.json()).toMatchObject({ code: "NOT_FOUND", title: expect.stringContaining("nothing to print") });
+    expect(await none.json()).toMatchObject({ code: "NOT_FOUND", detail: expect.stringContaining("nothing to print") });
 
     as(zunyi);
     const outside = await batch.GET(get(`checks?region=${COUNTY}&period=${period}`), noParams);
@@ -446,14 +446,14 @@ describe("the routes", () => {
     const noHold = await suspension.GET(get(`cases/${c.id}/suspension`), { params: Promise.resolve({ caseId: c.id }) });
     expect(noHold.status).toBe(409);
     expect(noHold.headers.get("content-type")).toBe("application/problem+json");
-    expect(await noHold.json()).toMatchObject({ code: "CONFLICT", title: expect.stringContaining("no payment hold in force") });
+    expect(await noHold.json()).toMatchObject({ code: "CONFLICT", detail: expect.stringContaining("no payment hold in force") });
 
     const saved = env.NOTICE_FONT_PATH;
     env.NOTICE_FONT_PATH = "/nonexistent/font.ttc";
     try {
       const noFont = await single.GET(get(`checks/${checkId}`), { params: Promise.resolve({ checkId }) });
       expect(noFont.status).toBe(500);
-      expect(await noFont.json()).toMatchObject({ code: "NOTICE_FONT_MISSING", title: expect.stringContaining("set NOTICE_FONT_PATH") });
+      expect(await noFont.json()).toMatchObject({ code: "NOTICE_FONT_MISSING", detail: expect.stringContaining("set NOTICE_FONT_PATH") });
     } finally {
       env.NOTICE_FONT_PATH = saved;
     }
