@@ -54,7 +54,7 @@ for (const view of VIEWS) {
       await expect(page.getByText("欧阳晓梅").first()).toBeVisible();
       await noSidewaysScroll(page, "pensioner", `${view.name}-pensioner`);
       await page.goto(`/cases/${c.id}`);
-      await expect(page.getByTestId("timeline")).toBeVisible();
+      await expect(page.locator("#timeline-title")).toBeVisible();
       await noSidewaysScroll(page, "case", `${view.name}-case`);
     });
 

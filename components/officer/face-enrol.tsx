@@ -61,7 +61,7 @@ export function FaceEnrol({ pensionerId }: { pensionerId: string }) {
               setMissing(false);
               enrol.reset();
             }}
-            className="rounded border border-slate-400 p-2 text-base file:mr-3 file:rounded file:border-0 file:bg-slate-200 file:px-4 file:py-2"
+            className="w-full max-w-full rounded border border-slate-400 p-2 text-base file:mr-3 file:rounded file:border-0 file:bg-slate-200 file:px-4 file:py-2"
           />
         </label>
         <button type="submit" disabled={enrol.isPending} className="min-h-12 rounded bg-brand-700 px-6 py-3 text-lg font-semibold text-white disabled:opacity-60">

@@ -61,7 +61,7 @@ export function ImportPanel({ columns }: { columns: string }) {
         <div className="flex flex-wrap items-center gap-3">
           <label className="rounded border border-slate-500 px-3 py-2">
             <span className="sr-only">{t("choose")}</span>
-            <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="import-file" />
+            <input type="file" className="w-full max-w-full" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="import-file" />
           </label>
           <button type="button" onClick={start} disabled={!file || uploading} className="rounded bg-brand-700 px-4 py-2 font-semibold text-white disabled:opacity-50">
             {uploading ? t("uploading") : t("start")}

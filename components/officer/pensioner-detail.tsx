@@ -97,7 +97,7 @@ export function PensionerDetail({ initial, counties, canWrite, canReveal }: TPro
           {audit.data?.items.map((a) => (
             <li key={a.id} className="border-l-4 border-slate-300 pl-3">
               <div className="text-sm text-slate-600">{new Date(a.at).toLocaleString()} · {a.actorName ?? a.actorRole}</div>
-              <div className="font-mono text-sm">{a.action} {JSON.stringify(a.summary)}</div>
+              <div className="break-all font-mono text-sm">{a.action} {JSON.stringify(a.summary)}</div>
             </li>
           ))}
         </ol>
