@@ -2,6 +2,9 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { env } from "../env.js";
 import { PrismaClient } from "./generated/client";
+import { POOL_TIMEOUTS, resilient } from "./pool-options";
+
+export { POOL_TIMEOUTS, resilient };
 
 
 let override: string | undefined;
@@ -19,23 +22,13 @@ export function databaseUrl(): string {
   return env.DATABASE_URL;
 }
 
-/**
- * While the database is away (a restart, a failover) a request waits at most this long for a
- * connection and then fails (503 from the route wrappers) instead of hanging; idle connections a
- * restart broke are dropped by the pool and replaced on the next query.
- */
-export const POOL_TIMEOUTS = { connectionTimeoutMillis: env.DB_CONNECT_TIMEOUT_MS, idleTimeoutMillis: 30_000 } as const;
-
 type TGlobal = { prisma?: PrismaClient; pool?: pg.Pool; streamPool?: pg.Pool };
 const g = globalThis as unknown as TGlobal;
 
 /** The one pg pool, for set-based SQL (COPY, INSERT … SELECT). */
 export function pool(): pg.Pool {
   if (!g.pool) {
-    g.pool = new pg.Pool({ connectionString: databaseUrl(), max: 10, ...POOL_TIMEOUTS });
-    // An idle connection the server closed (a restart) is dropped and replaced; without a
-    // listener the pool's 'error' event would end the process.
-    g.pool.on("error", (e) => console.warn(JSON.stringify({ level: "warn", msg: "idle database connection lost", error: e.message })));
+    g.pool = resilient(new pg.Pool({ connectionString: databaseUrl(), max: 10, ...POOL_TIMEOUTS }));
   }
   return g.pool;
 }
@@ -47,9 +40,7 @@ export function pool(): pg.Pool {
  */
 export function streamPool(): pg.Pool {
   if (!g.streamPool) {
-    g.streamPool = new pg.Pool({ connectionString: databaseUrl(), max: STREAM_POOL_MAX, connectionTimeoutMillis: 15_000, idleTimeoutMillis: 10_000, application_name: STREAM_APPLICATION_NAME });
-    // A connection that dies while idle in the pool is simply dropped; the next download opens a new one.
-    g.streamPool.on("error", () => {});
+    g.streamPool = resilient(new pg.Pool({ connectionString: databaseUrl(), max: STREAM_POOL_MAX, connectionTimeoutMillis: 15_000, idleTimeoutMillis: 10_000, application_name: STREAM_APPLICATION_NAME }));
   }
   return g.streamPool;
 }

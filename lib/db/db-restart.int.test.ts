@@ -8,6 +8,14 @@ import { startEmbeddedPostgres, type TDatabase } from "./embedded";
 import { migrate } from "./migrate";
 import { env } from "../env.js";
 import { isDbUnavailable } from "../server/db-unavailable";
+import { createUser, seedRoll } from "../../test/fixtures";
+import { configuredServiceKeys, startBdmiService } from "../bdmi/service/start";
+import { configuredEndpoint, createBdmiClient } from "../server/bdmi/bdmi-client";
+import { processMonthlyRun } from "../server/runs/process-monthly-run";
+import { startMonthlyRun } from "../server/runs/start-monthly-run";
+import { Readable } from "node:stream";
+import { demoRollCsv } from "./demo-roll";
+import { importRoll } from "../server/imports/import-roll";
 
 // PostgreSQL restarted (fast stop, start) under the app: while it is away a request answers 503
 // problem+json within the connect timeout (never a hang), and afterwards the same pools serve
@@ -64,4 +72,66 @@ describe("a database restart", () => {
     expect(back.status).toBe(200);
     expect(((await back.json()) as { users: { username: string }[] }).users.map((u) => u.username)).toEqual(["restart-admin"]);
   }, 120_000);
+
+  it("in the middle of a monthly run: the run resumes after the restart and assesses and charges every pensioner exactly once", async () => {
+    const county = "520103";
+    const bdmi = await startBdmiService({ databaseUrl: db.url, ...configuredServiceKeys(), port: 0 });
+    try {
+      const client = createBdmiClient({ ...configuredEndpoint(), baseUrl: bdmi.url }, { retries: 1, timeoutMs: 10_000, breakerThreshold: 3, halfOpenAfterMs: 200 });
+      const ids = await seedRoll(county, 1000);
+      await client.enrolSubjects(ids);
+      const officer = await createUser("officer", ["52"]);
+      const { run } = await startMonthlyRun(officer.actor, { period: "2026-03", regionCodes: [county] });
+      const opts = { workerId: "restart-worker", bdmi: client, batchSize: 50, concurrency: 1, leaseSeconds: 30, retryAfterSeconds: 0 };
+      const batchesDone = async () => Number((await pool().query<{ n: number }>(`select batches_done as n from monthly_runs where id = $1`, [run.id])).rows[0]!.n);
+
+      const first = processMonthlyRun(run.id, opts).then((r) => r, (e: unknown) => e);
+      await expect.poll(batchesDone, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(3);
+      await db.stop();
+      const interrupted = await first;
+      expect(interrupted).not.toBe("completed");
+      db = await startEmbeddedPostgres(dir, () => {}, { port });
+
+      // What the worker's retry does: the same run again (same worker, its lease), until it completes.
+      let outcome: unknown = null;
+      for (let i = 0; i < 20 && outcome !== "completed"; i++) {
+        outcome = await processMonthlyRun(run.id, opts).catch((e: unknown) => e);
+        if (outcome !== "completed") await new Promise((r) => setTimeout(r, 300));
+      }
+      expect(outcome).toBe("completed");
+
+      // Every pensioner of the county still paid (the demo roll has some terminated ones).
+      const members = (await pool().query<{ n: string }>(`select count(*)::text as n from pensioners where region_code = $1 and payment_status <> 'terminated'`, [county])).rows[0]!.n;
+      expect(Number(members)).toBeGreaterThan(900);
+      const st = await pool().query<{ n: string; d: string }>(`select count(*) as n, count(distinct pensioner_id) as d from survival_statuses where period = '2026-03' and region_code = $1`, [county]);
+      expect(st.rows[0]).toEqual({ n: members, d: members });
+      const fees = await pool().query<{ n: string }>(`select coalesce(sum(count), 0)::text as n from fee_records where run_id = $1`, [run.id]);
+      expect(fees.rows[0]!.n).toBe(members);
+      const calls = await bdmi.pool.query<{ n: string }>(`select coalesce(sum(count), 0)::text as n from bdmi.calls where idempotency_key like $1`, [`run:${run.id}:%`]);
+      expect(calls.rows[0]!.n).toBe(members);
+    } finally {
+      await bdmi.close();
+    }
+  }, 180_000);
+
+  it("in the middle of a roll import: nothing of the file is kept, and the same file imports whole afterwards", async () => {
+    const admin = await createUser("admin", ["52"]);
+    const county = "520111";
+    const inCounty = async () => Number((await pool().query<{ n: string }>(`select count(*)::text as n from pensioners where region_code = $1`, [county])).rows[0]!.n);
+    const lines = [...demoRollCsv(40_000, [county], 7)];
+    const first = await prisma().rollImport.create({ data: { userId: admin.id, fileName: "restart.csv" }, select: { id: true } });
+    const importing = importRoll(admin.actor, first.id, Readable.from(lines)).then((r) => r, (e: unknown) => e);
+    // Stop the server while the rows stream in (the import's COPY is running).
+    await expect.poll(async () => (await pool().query(`select 1 from pg_stat_activity where query ilike 'copy %' and state = 'active'`)).rowCount, { timeout: 30_000, interval: 10 }).toBeGreaterThan(0);
+    await db.stop();
+    const r = await importing;
+    expect(r).toBeInstanceOf(Error);
+    db = await startEmbeddedPostgres(dir, () => {}, { port });
+    expect(await inCounty()).toBe(0);
+
+    const again = await prisma().rollImport.create({ data: { userId: admin.id, fileName: "restart.csv" }, select: { id: true } });
+    const done = await importRoll(admin.actor, again.id, Readable.from(lines));
+    expect(done.rowsRejected).toBe(0);
+    expect(await inCounty()).toBe(40_000);
+  }, 180_000);
 });
