@@ -1,3 +1,5 @@
+import { testEnv } from "../lib/env.js";
+import { makeTestVideos } from "../scripts/make-test-videos";
 import { cropJpeg } from "../test/face-fixtures";
 import { expect, signIn, test } from "./fixtures";
 
@@ -42,4 +44,32 @@ test("an officer enrols a pensioner's reference face from a JPEG; a PNG or a tex
   expect((await accepted).status()).toBe(200);
   await expect(page.getByTestId("face-enrol-done")).toHaveText("人脸登记成功，该人员现在可以使用自助终端。");
   await expect(page.getByTestId("face-enrol-error")).toHaveCount(0);
+});
+
+test("an officer enrols the face with the device's camera: the same server checks decide", async ({ playwright, users, pensioners, baseURL }) => {
+  test.setTimeout(120_000);
+  const videos = makeTestVideos();
+  const p = await pensioners.create("520102");
+  const officer = await users.create("officer", ["5201"]);
+  const browser = await playwright.chromium.launch({
+    executablePath: testEnv.chromiumPath || undefined,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${videos.live}`],
+  });
+  try {
+    const page = await (await browser.newContext({ baseURL, locale: "zh-CN" })).newPage();
+    await signIn(page, officer);
+    await page.goto(`/roll/${p.id}`);
+    await page.getByRole("button", { name: "改用摄像头拍照" }).click();
+    await expect(page.getByTestId("face-camera")).toBeVisible();
+    await expect.poll(() => page.getByTestId("face-camera").evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
+    const sent = page.waitForResponse((r) => r.url().endsWith(`/api/v1/pensioners/${p.id}/face`));
+    await page.getByRole("button", { name: "拍照并登记" }).click();
+    const res = await sent;
+    expect(res.request().headers()["content-type"]).toContain("multipart/form-data");
+    expect(res.status(), await res.text()).toBe(200);
+    await expect(page.getByTestId("face-enrol-done")).toBeVisible();
+    await expect(page.getByTestId("face-camera")).toHaveCount(0);
+  } finally {
+    await browser.close();
+  }
 });
