@@ -23,7 +23,7 @@ export const COMMON_HEADERS = [
 ];
 
 /** Browser features no page of the platform uses, refused to the page and anything it embeds. */
-const REFUSED_FEATURES = ["microphone", "geolocation", "payment", "usb", "serial", "hid", "bluetooth", "display-capture", "browsing-topics"];
+const REFUSED_FEATURES = ["microphone", "geolocation", "payment", "usb", "serial", "hid", "display-capture", "browsing-topics"];
 
 /**
  * Permissions-Policy: the camera only where a page needs it (the kiosk films the pensioner's face
@@ -79,8 +79,9 @@ export function contentSecurityPolicy({ nonce, kiosk, dev, https }) {
     // data: and blob: for the QR codes, the camera's frames drawn to canvas and previews of chosen files.
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    // fetch of the API, of the face models and of tfjs's .wasm files: this server only.
-    "connect-src 'self'",
+    // fetch of the API, of the face models and of tfjs's .wasm files: this server only. The kiosk
+    // also fetches data: URLs (Human's warm-up decodes its built-in sample image that way).
+    kiosk ? "connect-src 'self' data:" : "connect-src 'self'",
     "media-src 'self' blob:",
     "worker-src 'self' blob:",
     "manifest-src 'self'",

@@ -17,6 +17,10 @@ describe("contentSecurityPolicy", () => {
     expect(sources(contentSecurityPolicy({ nonce: "n", kiosk: true, dev: false, https: false }), "script-src")).not.toContain("'unsafe-eval'");
     expect(sources(contentSecurityPolicy({ nonce: "n", kiosk: false, dev: true, https: false }), "script-src")).toContain("'unsafe-eval'");
   });
+  it("lets only the kiosk fetch data: URLs (Human's warm-up image)", () => {
+    expect(sources(page, "connect-src")).toEqual(["'self'"]);
+    expect(sources(contentSecurityPolicy({ nonce: "n", kiosk: true, dev: false, https: false }), "connect-src")).toEqual(["'self'", "data:"]);
+  });
   it("upgrades insecure requests only over HTTPS", () => {
     expect(contentSecurityPolicy({ nonce: "n", kiosk: false, dev: false, https: true })).toContain("upgrade-insecure-requests");
   });
