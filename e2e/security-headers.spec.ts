@@ -35,11 +35,11 @@ async function watchViolations(page: Page) {
   await page.addInitScript(() => {
     const w = window as unknown as { __csp: string[] };
     w.__csp = [];
-    document.addEventListener("securitypolicyviolation", (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener("securitypolicyviolation", (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`));
   });
   const errors: string[] = [];
   page.on("console", (m) => {
-    if (m.type() === "error" && /Content Security Policy|Permissions policy/i.test(m.text())) errors.push(m.text());
+    if (/Content Security Policy|Permissions[- ]policy/i.test(m.text())) errors.push(m.text());
   });
   return async () => [...((await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)) ?? []), ...errors];
 }
