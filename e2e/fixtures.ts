@@ -33,6 +33,16 @@ type TFixtures = {
 
 /** Per-test data (cal.com fixtures): users and pensioners made in the real database, removed afterwards. */
 export const test = base.extend<TFixtures>({
+  // Every page of every test runs under the real Content-Security-Policy (proxy.ts): anything it
+  // blocks (Chromium reports each refusal on the console) fails the test that met it.
+  page: async ({ page }, use) => {
+    const refused: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) refused.push(`${page.url()}: ${m.text().slice(0, 300)}`);
+    });
+    await use(page);
+    expect(refused, "Content-Security-Policy violations").toEqual([]);
+  },
   users: async ({}, use) => {
     await db();
     const made: string[] = [];

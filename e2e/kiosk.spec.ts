@@ -101,8 +101,22 @@ async function cameraPage(playwright: PlaywrightWorkerArgs["playwright"], file: 
   });
   const context = await browser.newContext({ baseURL, locale: "zh-CN", timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 800 } });
   context.setDefaultTimeout(30_000);
+  // The page's Content-Security-Policy violations (proxy.ts): a blocked WebAssembly compile would
+  // only make Human fall back to its slow CPU backend, so it is looked for, not inferred.
+  await context.addInitScript(() => {
+    const w = window as unknown as { __csp: string[] };
+    w.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`));
+  });
   await enrol(context);
-  return { browser, page: await context.newPage() };
+  const page = await context.newPage();
+  // Chromium reports some blocked loads (a fetch of a data: URL) on the console only.
+  const logged: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) logged.push(m.text().slice(0, 300));
+  });
+  const cspViolations = async () => [...(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)), ...logged];
+  return { browser, page, cspViolations };
 }
 
 async function typeId(page: Page, id: string) {
@@ -257,7 +271,7 @@ test.describe("kiosk with a camera, decided by the real BDMI service", () => {
   test("the enrolled man, live (blink and head turn): submitted evidence, BDMI's decision, a kind result, then reset", async ({ playwright, baseURL, kiosk }) => {
     test.setTimeout(240_000);
     const { nationalId, checkId } = await kiosk.pensionerWithCheck({ face: true });
-    const { browser, page } = await cameraPage(playwright, videos.live, baseURL!, kiosk.enrol);
+    const { browser, page, cspViolations } = await cameraPage(playwright, videos.live, baseURL!, kiosk.enrol);
     const calls = watchKioskApi(page);
     await toConsent(page, nationalId);
     const started = page.waitForResponse((r) => /\/checks\/[^/]+\/start$/.test(r.url()));
@@ -290,6 +304,8 @@ test.describe("kiosk with a camera, decided by the real BDMI service", () => {
     expect(await checkStatus(checkId)).toBe("passed");
     await page.getByRole("button", { name: "完成" }).click();
     await expect(page.getByRole("heading", { name: "请输入您的身份证号码" })).toBeVisible();
+    // The face models, tfjs's WebAssembly and the camera all ran under the kiosk's policy.
+    expect(await cspViolations()).toEqual([]);
     await browser.close();
   });
 

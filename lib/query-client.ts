@@ -18,9 +18,15 @@ export class ApiError extends Error {
   }
 }
 
-/** fetch for /api/v1: JSON in, JSON out, problem+json turned into ApiError. */
+/**
+ * fetch for /api/v1: JSON in, JSON out, problem+json turned into ApiError. A POST, PUT, PATCH or
+ * DELETE without a body still says it is JSON (an empty object), as the route wrappers require
+ * of every state-changing request (lib/server/request-guard.ts).
+ */
 export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
-  const { json, ...rest } = init;
+  const { json: given, ...rest } = init;
+  const mutation = !["GET", "HEAD"].includes((rest.method ?? "GET").toUpperCase());
+  const json = given === undefined && mutation && rest.body === undefined ? {} : given;
   const res = await fetch(path, {
     ...rest,
     headers: json !== undefined ? { "content-type": "application/json", ...rest.headers } : rest.headers,

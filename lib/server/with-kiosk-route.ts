@@ -2,12 +2,12 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { clientIp } from "../auth/client-ip";
-import { vmsg } from "../i18n/validation";
 import type { TActor } from "./actor";
 import { AppError } from "./app-error";
 import { authenticateKioskDevice, KIOSK_TOKEN_COOKIE, type TKioskDevice } from "./kiosk/authenticate-device";
 import { parseInput as parse, problem, unexpectedProblem, type TOut, type TSchemas } from "./problem-response";
 import { consumeLimits, type TLimit } from "./rate-limit";
+import { assertRequestAllowed, MAX_JSON_BODY_BYTES, readJsonBody } from "./request-guard";
 import { requestLocale } from "./request-locale";
 
 export type TKioskRouteContext<S extends TSchemas> = {
@@ -24,7 +24,8 @@ export type TKioskRouteContext<S extends TSchemas> = {
  * withRoute's twin for kiosk routes: the caller is a device (cookie kiosk_device_token or header
  * x-kiosk-token), checked against kiosk_devices on every request, so a revoked device gets 401 at
  * once. `device: "none"` is for the one route a device calls before it has a token (enrol).
- * Bodies over maxBodyBytes are refused with 413 before they are read.
+ * The same request rules as withRoute: 403 from another site, 415 unless JSON, and 413 for a body
+ * over maxBodyBytes (default MAX_JSON_BODY_BYTES), counted as it streams in.
  */
 export function withKioskRoute<S extends TSchemas>(opts: {
   device?: "required" | "none";
@@ -38,6 +39,7 @@ export function withKioskRoute<S extends TSchemas>(opts: {
   return async (request: NextRequest, route: { params: Promise<Record<string, string>> }): Promise<Response> => {
     const requestId = request.headers.get("x-request-id") ?? randomUUID();
     try {
+      assertRequestAllowed(request);
       let device: TKioskDevice | null = null;
       if ((opts.device ?? "required") === "required") {
         const token = request.cookies.get(KIOSK_TOKEN_COOKIE)?.value ?? request.headers.get("x-kiosk-token");
@@ -51,20 +53,11 @@ export function withKioskRoute<S extends TSchemas>(opts: {
           { name: `${name}:ip`, key: clientIp(request.headers) ?? "unknown", limit: perIp },
         ]);
       }
-      const declared = Number(request.headers.get("content-length") ?? 0);
-      if (opts.maxBodyBytes && declared > opts.maxBodyBytes) {
-        throw new AppError("PAYLOAD_TOO_LARGE", "The request is too large", { fieldErrors: [{ path: "body", message: vmsg("tooBig", { max: opts.maxBodyBytes }) }] });
-      }
       const s = opts.schemas ?? ({} as S);
       const params = parse(s.params, await route.params, "params");
       const query = parse(s.query, Object.fromEntries(request.nextUrl.searchParams), "query");
       let body: unknown;
-      if (s.body) {
-        const raw = await request.json().catch(() => {
-          throw AppError.validation([{ path: "body", message: vmsg("invalidJson") }]);
-        });
-        body = parse(s.body, raw, "body");
-      }
+      if (s.body) body = parse(s.body, await readJsonBody(request, opts.maxBodyBytes ?? MAX_JSON_BODY_BYTES), "body");
       const ip = clientIp(request.headers);
       const actor: TActor = device
         ? { userId: device.id, role: "kiosk", regions: [device.regionCode], requestId, ip }
