@@ -16,6 +16,12 @@ import { startMonthlyRun } from "../server/runs/start-monthly-run";
 import { Readable } from "node:stream";
 import { demoRollCsv } from "./demo-roll";
 import { importRoll } from "../server/imports/import-roll";
+import { systemActor } from "../server/actor";
+import { createEmbeddedLedger } from "../server/ledger/embedded-ledger";
+import { ensureLedgerAccounts } from "../server/ledger/ensure-ledger-accounts";
+import { fundBureauAccount } from "../server/ledger/fund-bureau-account";
+import { TKY } from "../server/ledger/ledger-accounts";
+import { settleDueFees } from "../server/ledger/settle-due-fees";
 
 // PostgreSQL restarted (fast stop, start) under the app: while it is away a request answers 503
 // problem+json within the connect timeout (never a hang), and afterwards the same pools serve
@@ -133,5 +139,46 @@ describe("a database restart", () => {
     const done = await importRoll(admin.actor, again.id, Readable.from(lines));
     expect(done.rowsRejected).toBe(0);
     expect(await inCounty()).toBe(40_000);
+  }, 180_000);
+
+  it("in the middle of a settlement pass: every fee batch the monthly run left settles exactly once after the restart", async () => {
+    // The monthly run above left one queued settlement per batch, paid by bureau:52.
+    const due = async () => Number((await pool().query<{ n: string }>(`select count(*)::text as n from settlements where state not in ('final', 'failed')`)).rows[0]!.n);
+    expect(await due()).toBeGreaterThan(10);
+    await ensureLedgerAccounts(["52"]);
+    await fundBureauAccount(systemActor(), { province: "52", amount: 1_000_000n * TKY, key: "restart-fund" });
+    const adapter = createEmbeddedLedger();
+    const opts = { workerId: "restart-settler", adapter, batchSize: 2, leaseSeconds: 1, maxBackoffSeconds: 1, backoffBaseMs: 50 };
+    let stopLoop = false;
+    const loop = (async () => {
+      const errors: unknown[] = [];
+      while (!stopLoop) {
+        await settleDueFees(opts).catch((e: unknown) => errors.push(e));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return errors;
+    })();
+    await expect.poll(async () => Number((await pool().query<{ n: string }>(`select count(*)::text as n from settlements where state = 'final'`)).rows[0]!.n), { timeout: 30_000, interval: 5 }).toBeGreaterThan(2);
+    await db.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    db = await startEmbeddedPostgres(dir, () => {}, { port });
+    await expect.poll(due, { timeout: 60_000, interval: 200 }).toBe(0);
+    stopLoop = true;
+    const errors = await loop;
+    expect(errors.some((e) => isDbUnavailable(e))).toBe(true);
+
+    const once = await pool().query<{ key: string; transfers: string; audits: string; unsettled: string }>(
+      `select s.idempotency_key as key,
+              (select count(*) from ledger_transfers t where t.idempotency_key = s.idempotency_key)::text as transfers,
+              (select count(*) from audit_events a where a.action = 'fee.settled' and a.target_id = s.id::text)::text as audits,
+              (select count(*) from fee_records f where f.settlement_id = s.id and f.settled_at is null)::text as unsettled
+         from settlements s`,
+    );
+    for (const r of once.rows) expect(r, r.key).toMatchObject({ transfers: "1", audits: "1", unsettled: "0" });
+    const paid = await pool().query<{ paid: string; fees: string }>(
+      `select (select -sum(p.amount) from ledger_postings p where p.account = 'bureau:52' and p.amount < 0)::text as paid,
+              (select sum(amount) from fee_records where settlement_id is not null)::text as fees`,
+    );
+    expect(paid.rows[0]!.paid).toBe(paid.rows[0]!.fees);
   }, 180_000);
 });
