@@ -44,7 +44,7 @@ export function RunsPanel({
     queryFn: () => api<TList>(`/api/v1/runs?page=${page}&pageSize=${PAGE_SIZE}`),
     initialData: page === 1 ? initial : undefined,
     // Live while anything is moving; quiet otherwise.
-    refetchInterval: (q) => (q.state.data?.items.some((r) => r.state !== "completed") ? 2_000 : false),
+    refetchInterval: (q) => (q.state.data?.items.some((r) => r.state !== "completed" && r.state !== "refused") ? 2_000 : false),
   });
 
   const start = useMutation({

@@ -5,6 +5,8 @@ import { cancelRunSchedule } from "./cancel-run-schedule";
 import { createRunSchedule } from "./create-run-schedule";
 import { fireDueRunSchedules } from "./fire-due-run-schedules";
 import { listRunSchedules } from "./list-run-schedules";
+import { processMonthlyRun } from "./process-monthly-run";
+import type { TBdmiClient } from "../bdmi/bdmi-client";
 import { startMonthlyRun } from "./start-monthly-run";
 import { updateRunSchedule } from "./update-run-schedule";
 
@@ -38,6 +40,23 @@ describe("month order of runs", () => {
     expect((await startMonthlyRun(officer.actor, { period: "2026-04", regionCodes: ["520302"] }, now).catch((e) => e)).code).toBe("FORBIDDEN");
     expect((await startMonthlyRun(officer.actor, { period: "2026-05", regionCodes: ["520602"] }, now)).joined).toBe(true);
     expect((await startMonthlyRun(officer.actor, { period: "2026-07", regionCodes: ["520602"] }, now)).joined).toBe(false);
+  });
+  it("a run not yet worked (one scheduled for later) is refused when the worker picks it up if a later month was completed meanwhile, and never calls BDMI", async () => {
+    const officer = await createUser("officer", ["5206"]);
+    const sept = await startMonthlyRun(officer.actor, { period: "2026-09", regionCodes: ["520627"] });
+    const oct = await startMonthlyRun(officer.actor, { period: "2026-10", regionCodes: ["520627"] });
+    await complete(oct.run.id);
+    const bdmi = new Proxy({}, { get: () => () => Promise.reject(new Error("BDMI must not be called")) }) as unknown as TBdmiClient;
+    const o = { workerId: "test", bdmi, batchSize: 100, concurrency: 1, leaseSeconds: 30, retryAfterSeconds: 0 };
+    expect(await processMonthlyRun(sept.run.id, o)).toBe("refused");
+    const r = await prisma().monthlyRun.findUniqueOrThrow({ where: { id: sept.run.id } });
+    expect(r).toMatchObject({ state: "refused", planned: false, done: 0, feeTotal: 0n });
+    expect(r.finishedAt).not.toBeNull();
+    expect(await audits(sept.run.id)).toEqual(["run.requested", "run.refused"]);
+    // Nothing picks it up again.
+    expect(await processMonthlyRun(sept.run.id, o)).toBe("busy");
+    const { orphanedRuns } = await import("./process-monthly-run");
+    expect(await orphanedRuns()).not.toContain(sept.run.id);
   });
 });
 
