@@ -1,3 +1,4 @@
+import { pool } from "../lib/db/client";
 import { addMonths, currentPeriod } from "../lib/domain/period";
 import { nextRunTime } from "../lib/domain/run-schedule";
 import { demoHistoryDone, expect, signIn, test } from "./fixtures";
@@ -109,5 +110,34 @@ test.describe("monthly runs", () => {
     await expect(alert).toContainText("body.period");
     await expect(alert).toContainText(/早于这些地区已完成核验的 \d{4}-\d{2}/);
     await expect(page).toHaveURL(/\/runs$/);
+  });
+
+  test("the worker starts a schedule's run when its time comes", async ({ page, users }) => {
+    test.setTimeout(120_000);
+    await demoHistoryDone();
+    await signIn(page, await users.create("officer", ["5201"]));
+    await page.goto("/runs");
+    const panel = page.getByRole("region", { name: "定期计划" });
+    const form = panel.getByRole("form", { name: "添加定期计划" });
+    await form.getByLabel("核验范围").selectOption("520113");
+    await form.getByLabel("每月日期").fill("1");
+    await form.getByLabel("时间（北京）").fill("00:00");
+    await form.getByRole("button", { name: "添加定期计划" }).click();
+    await expect(panel.getByRole("status")).toHaveText("已添加定期计划。");
+
+    // As if the month had turned a minute ago: the worker's clock (every 20 s) fires it.
+    await pool().query(`update run_schedules set next_run_at = now() - interval '1 minute' where region_codes = '{520113}' and cancelled_at is null`);
+    const row = panel.getByTestId("schedule-row").filter({ hasText: "520113" });
+    const period = currentPeriod();
+    await expect(async () => {
+      await page.reload();
+      await expect(row.getByRole("link", { name: period })).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 60_000, intervals: [2_000] });
+    await expect(row.getByTestId("schedule-next")).toHaveText(`${beijing(nextRunTime(1, 0, new Date()))}（北京时间）`);
+    await row.getByRole("link", { name: period }).click();
+    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+    await expect(page.getByTestId("run-state")).toHaveText("已完成", { timeout: 60_000 });
+    const fired = await pool().query(`select summary from audit_events where action = 'run_schedule.fired' and summary->>'period' = $1 and summary->>'runId' = $2`, [period, page.url().split("/").pop()]);
+    expect(fired.rows).toHaveLength(1);
   });
 });
