@@ -20,7 +20,7 @@ function uuid(): string {
 
 const tone = { ok: "border-emerald-600 bg-emerald-50", low: "border-amber-500 bg-amber-50", blocked: "border-red-600 bg-red-50" } as const;
 
-export function FeesOverview({ initial, canManage = false }: { initial: TFeesOverview; canManage?: boolean }) {
+export function FeesOverview({ initial, canManage = false, topUpProvinces = [] }: { initial: TFeesOverview; canManage?: boolean; topUpProvinces?: string[] }) {
   const t = useTranslations("fees");
   const locale = useLocale();
   const { data } = useQuery({ queryKey: ["ledger-fees"], queryFn: () => api<TFeesOverview>("/api/v1/ledger/fees"), initialData: initial, refetchInterval: 10_000 });
@@ -40,7 +40,7 @@ export function FeesOverview({ initial, canManage = false }: { initial: TFeesOve
             <p role={a.warning === "ok" ? undefined : "alert"} className="mt-2 text-sm font-medium" data-testid="balance-warning">
               {a.warning === "ok" ? t("ok") : a.warning === "low" ? t("low", { days: data.lowBalanceDays }) : t("blocked")}
             </p>
-            {canManage && <TopUp account={a} />}
+            {canManage && topUpProvinces.includes(a.province) && <TopUp account={a} />}
           </div>
         ))}
         {data.accounts.length === 0 && <p className="text-slate-600">{t("noAccount")}</p>}
