@@ -85,6 +85,36 @@ test.describe("the supervisors' dashboard", () => {
       await expect(crumbs).toContainText("贵州省");
       await expect(crumbs).not.toContainText("贵阳市");
 
+      // The savings-by-region chart drills down from the keyboard as well as the mouse: every bar is
+      // a tab stop with a visible focus ring, Enter opens it, and so does Space.
+      const chart = page.getByRole("group", { name: /各地区欺诈节省/ });
+      const gyBar = chart.getByRole("link", { name: `打开贵阳市（${yuan(guiyang)}）` });
+      await expect(gyBar).toBeVisible();
+      await gyBar.focus();
+      await page.keyboard.press("Shift+Tab");
+      await page.keyboard.press("Tab");
+      await expect(gyBar).toBeFocused();
+      const ring = () => gyBar.evaluate((el) => ({ visible: el.matches(":focus-visible"), stroke: getComputedStyle(el).stroke, width: getComputedStyle(el).strokeWidth }));
+      expect(await ring()).toEqual({ visible: true, stroke: "rgb(30, 58, 138)", width: "3px" });
+      // Tab walks on to the next bar; Enter opens that one.
+      await page.keyboard.press("Tab");
+      const next = page.locator(".chart-bar:focus");
+      await expect(next).toHaveCount(1);
+      const nextCode = await next.getAttribute("data-code");
+      expect(nextCode).toMatch(/^52\d\d$/);
+      expect(nextCode).not.toBe("5201");
+      await page.keyboard.press("Enter");
+      await expect(page).toHaveURL(new RegExp(`[?&]region=${nextCode}(&|$)`));
+      await page.goBack();
+      await expect(page).not.toHaveURL(/[?&]region=/);
+      await gyBar.focus();
+      await page.keyboard.press("Space");
+      await expect(page).toHaveURL(/[?&]region=5201(&|$)/);
+      await expect(page.getByTestId("kpi-savings-month")).toHaveText(yuan(guiyang));
+      await page.goBack();
+      await expect(page).not.toHaveURL(/[?&]region=/);
+      await expect(page.getByTestId("kpi-savings-month")).toHaveText(yuan(province));
+
       // Province: a row a city. 贵阳市's row carries its own savings; opening it puts it in the URL.
       const byRegion = page.getByTestId("table-by-region").locator("table");
       const gyRow = byRegion.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "贵阳市" }) });

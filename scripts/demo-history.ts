@@ -34,6 +34,7 @@ async function main() {
     const { run } = await startMonthlyRun(actor, { period, regionCodes: [] });
     for (;;) {
       const r = await prisma().monthlyRun.findUniqueOrThrow({ where: { id: run.id }, select: { state: true, done: true, total: true, pausedReason: true } });
+      if (r.state === "refused") throw new Error(`${period}: the run was refused (a later month is completed)`);
       if (r.state === "completed") {
         say(`${period}: ${r.done} pensioners assessed`);
         break;

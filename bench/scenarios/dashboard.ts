@@ -164,7 +164,7 @@ export const dashboardScenario: TScenario = {
            select gen_random_uuid(), v.kind, $3, x.c, v.calls, v.calls * 5000000::bigint, 0, 0, 'bench', 'bench'
              from (select ${county} c, count(*) calls, count(*) filter (where i % 10 = 0) kiosk
                      from generate_series(0, $1 - 1) i group by 1) x,
-                  lateral (values ('assessment', x.calls), ('kiosk-check', x.kiosk)) v(kind, calls)`,
+                  lateral (values ('assessment', x.calls), ('liveness', x.kiosk)) v(kind, calls)`,
           [people, counties, period],
         );
         step();

@@ -53,11 +53,12 @@ export function SavingsSection({ d, regionName, fileName, regionHref, openRegion
           {d.byRegion.length > 0 && (
             <CategoryBars
               label={t("chartOf", { title: t("savings.byRegionChart"), summary: top ? t("savings.byRegionSummary", { name: regionName(top), amount: yuan(top.savingsFen) }) : "" })}
-              data={d.byRegion.map((r) => ({ code: r.code, name: regionName(r), savings: fenToYuanNumber(r.savingsFen) }))}
+              data={d.byRegion.map((r) => ({ code: r.code, name: regionName(r), savings: fenToYuanNumber(r.savingsFen), fen: r.savingsFen }))}
               x="name"
               series={{ key: "savings", label: t("savings.amount"), color: color(0) }}
               format={(v) => yuan(String(Math.round(v * 100)))}
               onOpen={(row) => openRegion(String(row.code))}
+              barLabel={(row) => t("openBar", { name: String(row.name), value: yuan(String(row.fen)) })}
             />
           )}
           <DataTable<TRegionRow>

@@ -15,7 +15,7 @@ export function RunDetail({ initial, joined }: { initial: TRunView; joined: bool
     queryKey: ["run", initial.id],
     queryFn: () => api<TRunView>(`/api/v1/runs/${initial.id}`),
     initialData: initial,
-    refetchInterval: (q) => (q.state.data?.state === "completed" ? false : 1_000),
+    refetchInterval: (q) => (q.state.data?.state === "completed" || q.state.data?.state === "refused" ? false : 1_000),
   });
   const label = (k: string) => (k === "new" ? t("new") : t(`status_${k}`));
   const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
@@ -32,6 +32,11 @@ export function RunDetail({ initial, joined }: { initial: TRunView; joined: bool
       {run.state === "paused" && run.pausedReason && (
         <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900" data-testid="paused-reason">
           {t("pausedBecause", { reason: run.pausedReason })}
+        </p>
+      )}
+      {run.state === "refused" && (
+        <p role="alert" className="rounded border border-red-300 bg-red-50 p-3 text-red-900" data-testid="refused-reason">
+          {t("refusedBecause")}
         </p>
       )}
       <section className="grid gap-4 rounded bg-white p-5 shadow-sm md:grid-cols-4">

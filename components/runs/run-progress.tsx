@@ -7,6 +7,7 @@ const STATE_STYLE: Record<TRunView["state"], string> = {
   running: "bg-blue-100 text-blue-900",
   paused: "bg-amber-100 text-amber-900",
   completed: "bg-green-100 text-green-900",
+  refused: "bg-red-100 text-red-900",
 };
 
 export function RunState({ state }: { state: TRunView["state"] }) {

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { formatTky } from "@/lib/bdmi/contract";
 import { api, ApiError } from "@/lib/query-client";
 import type { TRunView } from "@/lib/server/runs/run-view";
@@ -19,6 +19,7 @@ export function RunsPanel({
   defaultCohortMinAge,
   defaultScheduledFor,
   canStart,
+  schedules,
 }: {
   initial: TList;
   regionOptions: { code: string; label: string }[];
@@ -27,6 +28,8 @@ export function RunsPanel({
   /** "YYYY-MM-DDTHH:mm" in Beijing time: the 22nd at 08:00. */
   defaultScheduledFor: string;
   canStart: boolean;
+  /** The recurring schedule panel, shown under the start form. */
+  schedules?: ReactNode;
 }) {
   const t = useTranslations("runs");
   const router = useRouter();
@@ -41,7 +44,7 @@ export function RunsPanel({
     queryFn: () => api<TList>(`/api/v1/runs?page=${page}&pageSize=${PAGE_SIZE}`),
     initialData: page === 1 ? initial : undefined,
     // Live while anything is moving; quiet otherwise.
-    refetchInterval: (q) => (q.state.data?.items.some((r) => r.state !== "completed") ? 2_000 : false),
+    refetchInterval: (q) => (q.state.data?.items.some((r) => r.state !== "completed" && r.state !== "refused") ? 2_000 : false),
   });
 
   const start = useMutation({
@@ -126,6 +129,8 @@ export function RunsPanel({
           </div>
         </form>
       )}
+
+      {schedules}
 
       <section className="overflow-x-auto rounded bg-white shadow-sm">
         {data.items.length === 0 ? (

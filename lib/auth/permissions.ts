@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   "audit.verify": ["supervisor"],
   "dashboard.read": ["supervisor", "admin"],
   "fees.read": ["supervisor", "admin"],
+  /** Top up a bureau's TKY account from the funding account; requeue a failed settlement. */
+  "fees.manage": ["supervisor"],
   "runs.read": ["officer", "supervisor"],
   "runs.start": ["officer", "supervisor"],
   "users.manage": ["admin"],

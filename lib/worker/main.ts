@@ -15,12 +15,14 @@ import { runRollupLoop } from "../server/dashboard/run-rollup-loop";
 import { systemActor } from "../server/actor";
 import { expireOverdueChecks } from "../server/checks/expire-overdue-checks";
 import { log } from "../server/log";
+import { fireDueRunSchedules } from "../server/runs/fire-due-run-schedules";
 import { orphanedRuns, processMonthlyRun } from "../server/runs/process-monthly-run";
 
 // The worker: background jobs on pg-boss, on the same database as the app. Later issues add
 // reminders, the ledger outbox and audit seals here.
 const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 const RETRY_AFTER_SECONDS = 10;
+const RUN_SCHEDULE_POLL_MS = 20_000;
 
 async function main() {
   if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not set: run the worker through `npm start`");
@@ -76,6 +78,15 @@ async function main() {
       .catch((e) => log.error("run sweep failed", { error: String(e) }));
   }, sweepMs);
 
+  // Recurring monthly runs (run_schedules), read on the worker's own clock: each due schedule starts
+  // its month's run through startMonthlyRun, whose job the monthlyRun queue above then works.
+  const fireSchedules = () =>
+    fireDueRunSchedules()
+      .then((f) => f.length && log.info("run schedules fired", { fired: f }))
+      .catch((e) => log.error("run schedule sweep failed", { error: String(e) }));
+  void fireSchedules();
+  const scheduleSweep = setInterval(fireSchedules, RUN_SCHEDULE_POLL_MS);
+
   // Kiosk checks past their due date expire and open an overdue case (any worker may sweep; rows are claimed with skip locked).
   const expireChecks = () =>
     expireOverdueChecks(systemActor())
@@ -109,6 +120,7 @@ async function main() {
     stopping = true;
     clearInterval(sweep);
     clearInterval(checkSweep);
+    clearInterval(scheduleSweep);
     await auditSealing.stop();
     await rollups.stop();
     await settlement.stop();

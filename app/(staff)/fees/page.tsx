@@ -1,6 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import { FeesOverview } from "@/components/supervisor/fees-overview";
 import { actorOf, requirePagePermission } from "@/lib/auth/current-user";
+import { can } from "@/lib/auth/permissions";
 import { getFeesOverview } from "@/lib/server/ledger/get-fees-overview";
 
 export default async function FeesPage() {
@@ -13,7 +14,12 @@ export default async function FeesPage() {
         <h1 className="text-2xl font-bold">{t("title")}</h1>
         <p className="text-slate-600">{t("subtitle")}</p>
       </div>
-      <FeesOverview initial={overview} />
+      <FeesOverview
+        initial={overview}
+        canManage={can(user.role, "fees.manage")}
+        // Only a supervisor of the whole province may top up its bureau (topUpBureauAccount checks it too).
+        topUpProvinces={user.regions.filter((r) => r.length === 2)}
+      />
     </section>
   );
 }

@@ -278,10 +278,17 @@ describe("in-person checks and manual interventions reach BDMI", () => {
     const after = await getCase(officer.actor, caseId, "en");
     expect(after.events.map((e) => e.kind)).toEqual(["in_person_check", "reassessed"]);
     expect(after.events[1]!.data).toMatchObject({ sourceEventId: ev.id, evidence: "01/01", from: "suspected", to: "alive", basis: "check" });
+    // The case's reassessment has its own fee kind and its own settlement, not the kiosk's.
+    const feeId = (after.events[1]!.data as { feeId: string }).feeId;
+    const fee = await pool().query(
+      `select f.kind, s.kind as settlement_kind, s.idempotency_key, s.amount = f.amount as whole from fee_records f join settlements s on s.id = f.settlement_id where f.id = $1`,
+      [feeId],
+    );
+    expect(fee.rows).toEqual([{ kind: "case-reassessment", settlement_kind: "fee-case", idempotency_key: `fee-case:${ev.id}`, whole: true }]);
     // a retry of a job that already landed changes nothing and charges nothing
-    const fees = await pool().query(`select count(*)::int as n from fee_records where kind = 'assessment' and region_code = $1`, [COUNTY]);
+    const fees = await pool().query(`select count(*)::int as n from fee_records where kind = 'case-reassessment' and region_code = $1`, [COUNTY]);
     expect(await feedCaseEvidence({ caseEventId: ev.id }, client)).toEqual({ status: "already-done" });
-    expect((await pool().query(`select count(*)::int as n from fee_records where kind = 'assessment' and region_code = $1`, [COUNTY])).rows).toEqual(fees.rows);
+    expect((await pool().query(`select count(*)::int as n from fee_records where kind = 'case-reassessment' and region_code = $1`, [COUNTY])).rows).toEqual(fees.rows);
     expect(await prisma().auditEvent.count({ where: { targetId: pensionerId, action: "survival.revised" } })).toBe(1);
   });
 

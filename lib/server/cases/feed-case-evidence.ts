@@ -5,6 +5,7 @@ import { periodOfInstant } from "../../bdmi/contract";
 import { systemActor, type TActor } from "../actor";
 import type { TBdmiClient } from "../bdmi/bdmi-client";
 import { reassessPensioner, recordReassessment } from "../kiosk/reassess-pensioner";
+import { queueFeeSettlement } from "../ledger/queue-fee-settlement";
 import { log } from "../log";
 import { decryptPii } from "../pensioners/pii-crypto";
 
@@ -31,8 +32,8 @@ const doneQuery = `select 1 from case_events where case_id = $1 and kind = 'reas
 /**
  * The worker's handler for a case's in-person check (01/01) or manual intervention (01/03): feeds
  * the item to BDMI under the feed id "case-event:<id>", reassesses the pensioner for the period
- * the item falls in (as a kiosk pass does), and writes the revised status, its fee and a
- * `reassessed` case event in one transaction. BDMI calls are outside it, and every one is
+ * the item falls in (as a kiosk pass does), and writes the revised status, its fee (kind 'case-reassessment', settled
+ * on its own as `fee-case:<event id>`) and a `reassessed` case event in one transaction. BDMI calls are outside it, and every one is
  * idempotent (feed id, assessment key), so a job that failed on an outage is simply retried;
  * once the `reassessed` event exists a retry does nothing.
  */
@@ -76,10 +77,12 @@ export async function feedCaseEvidence(job: TCaseEvidenceJob, bdmi: TBdmiClient,
       cause: "case-event",
       caseEventId: ev.id,
     });
+    // The case's own fee kind and settlement, committed with the fee (the outbox).
+    await queueFeeSettlement(client, { key: `fee-case:${ev.id}`, kind: "fee-case", feeFilter: { feeIds: [rev.feeId] } });
     await client.query(`insert into case_events (case_id, region_code, kind, actor_id, data) values ($1, $2, 'reassessed', null, $3)`, [
       ev.case_id,
       ev.region_code,
-      JSON.stringify({ sourceEventId: ev.id, feedId, evidence: `${source}/${item}`, result, period, from: rev.from, to: rev.to, basis: r.result.state.basis }),
+      JSON.stringify({ sourceEventId: ev.id, feedId, evidence: `${source}/${item}`, result, period, from: rev.from, to: rev.to, basis: r.result.state.basis, feeId: rev.feeId }),
     ]);
     return { status: "reassessed", period, from: rev.from, to: rev.to };
   });

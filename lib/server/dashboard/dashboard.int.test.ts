@@ -91,7 +91,7 @@ beforeAll(async () => {
   await db.query(
     `insert into fee_records (id, kind, period, region_code, count, amount, platform_share, provider_share, schedule_version, bdmi_call_id)
      values (gen_random_uuid(), 'assessment', '2012-01', $1, 5, 500000000, 0, 0, 'v1', 'c1'),
-            (gen_random_uuid(), 'kiosk-check', '2012-01', $2, 2, 300000000, 0, 0, 'v1', 'c2')`,
+            (gen_random_uuid(), 'liveness', '2012-01', $2, 2, 300000000, 0, 0, 'v1', 'c2')`,
     [KAILI, DUYUN],
   );
   // Cases of 2012-01: a deceased case in Kaili (closed, suspended), a review and an overdue case in Duyun.

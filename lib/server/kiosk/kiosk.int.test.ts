@@ -210,6 +210,16 @@ describe("kiosk checks: start and submit", () => {
     const fees = await prisma().feeRecord.findMany({ where: { regionCode: COUNTY, period: p.period, runId: null }, select: { kind: true, amount: true, bdmiCallId: true } });
     const mine = fees.filter((f) => f.kind === "liveness" || f.kind === "assessment");
     expect(mine.filter((f) => f.kind === "liveness").some((f) => f.amount === 300_000_000n)).toBe(true);
+    // The try's fees (the check and its reassessment) settle as one: one intent, both records, their sum.
+    const settled = await pool().query<{ kind: string; amount: string; fees: string[] }>(
+      `select s.kind, s.amount::text, array_agg(f.kind order by f.kind) as fees from settlements s join fee_records f on f.settlement_id = s.id
+        where s.idempotency_key = $1 group by s.id`,
+      [`fee-check:${ch.challengeId}`],
+    );
+    expect(settled.rows).toHaveLength(1);
+    expect(settled.rows[0]).toMatchObject({ kind: "fee-check", fees: ["assessment", "liveness"] });
+    const both = await pool().query<{ n: string; sum: string }>(`select count(*) as n, sum(amount)::text as sum from fee_records where settlement_id = (select id from settlements where idempotency_key = $1)`, [`fee-check:${ch.challengeId}`]);
+    expect(both.rows[0]).toEqual({ n: "2", sum: settled.rows[0]!.amount });
     const actions = (await prisma().auditEvent.findMany({ where: { OR: [{ targetId: p.checkId }, { targetId: p.pensionerId }] }, select: { action: true } })).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(["kiosk_check.start", "kiosk_check.submit", "survival.revised", "survival.transition", "pensioner.face_enrol"]));
 

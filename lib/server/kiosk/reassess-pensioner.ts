@@ -6,7 +6,7 @@ import type { TSurvivalState } from "../../bdmi/survival-model";
 import type { TActor } from "../actor";
 import { AppError } from "../app-error";
 import type { TBdmiClient } from "../bdmi/bdmi-client";
-import { recordKioskFee } from "./record-kiosk-fee";
+import { recordFee, type TFeeKind } from "../ledger/record-fee";
 import { previousState, reviseSurvivalStatus } from "./revise-survival-status";
 
 // A same-period reassessment of one pensioner after new evidence reached BDMI (a kiosk pass, 10/01;
@@ -24,13 +24,19 @@ export async function reassessPensioner(bdmi: TBdmiClient, p: { pensionerId: str
   return { previous, response, result };
 }
 
-/** Writes a reassessment inside the caller's transaction: its fee (with its settlement intent) and the revised status, audited. */
+/**
+ * Writes a reassessment inside the caller's transaction: its fee record (a kiosk check's
+ * 'assessment', a case's 'case-reassessment') and the revised status, audited. The caller queues
+ * the fee's settlement in the same transaction (a kiosk check settles its fees as one).
+ */
 export async function recordReassessment(
   client: pg.PoolClient,
   actor: TActor,
   r: TReassessment,
   p: { pensionerId: string; regionCode: string; period: string; checkId: string | null; cause?: "kiosk-check" | "case-event"; caseEventId?: string },
 ) {
-  await recordKioskFee(client, { kind: "assessment", period: p.period, regionCode: p.regionCode, fee: r.response.fee, bdmiCallId: r.response.callId });
-  return reviseSurvivalStatus(client, actor, { ...p, result: r.result, previous: r.previous });
+  const feeKind: TFeeKind = p.cause === "case-event" ? "case-reassessment" : "assessment";
+  const fee = await recordFee(client, { kind: feeKind, period: p.period, regionCode: p.regionCode, fee: r.response.fee, bdmiCallId: r.response.callId });
+  const revised = await reviseSurvivalStatus(client, actor, { ...p, result: r.result, previous: r.previous });
+  return { ...revised, feeId: fee.id };
 }

@@ -12,7 +12,8 @@ import { decryptPii } from "../pensioners/pii-crypto";
 import { isUuid } from "../schemas";
 import type { TKioskDevice } from "./authenticate-device";
 import { reassessPensioner, recordReassessment, type TReassessment } from "./reassess-pensioner";
-import { recordKioskFee } from "./record-kiosk-fee";
+import { queueFeeSettlement } from "../ledger/queue-fee-settlement";
+import { recordFee } from "../ledger/record-fee";
 
 type TAttempt = {
   id: string;
@@ -134,8 +135,13 @@ export async function submitKioskCheck(
         ]);
       }
     }
-    await recordKioskFee(client, { kind: "liveness", period: a.period, regionCode: a.region_code, fee: decision.fee, bdmiCallId: decision.callId });
-    if (reassessed) await recordReassessment(client, actor, reassessed, { pensionerId: a.pensioner_id, regionCode: a.region_code, period: a.period, checkId: a.check_id });
+    const feeIds = [(await recordFee(client, { kind: "liveness", period: a.period, regionCode: a.region_code, fee: decision.fee, bdmiCallId: decision.callId })).id];
+    if (reassessed) {
+      const rev = await recordReassessment(client, actor, reassessed, { pensionerId: a.pensioner_id, regionCode: a.region_code, period: a.period, checkId: a.check_id });
+      feeIds.push(rev.feeId);
+    }
+    // One settlement for the try's fees (the check and its reassessment), committed with them: the outbox.
+    await queueFeeSettlement(client, { key: `fee-check:${a.id}`, kind: "fee-check", feeFilter: { feeIds } });
     await client.query("commit");
     return { decision: decision.decision, reasons: decision.reasons, triesLeft: to === "in_progress" ? KIOSK_MAX_TRIES - failures : 0 };
   } catch (e) {

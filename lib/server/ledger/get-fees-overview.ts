@@ -21,8 +21,11 @@ export type TBureauBalance = {
   warning: "ok" | "low" | "blocked";
 };
 export type TFeeRow = { period: string; regionCode: string; name: string; nameEn: string; count: number; amount: string; settled: string; unsettled: string };
+/** A settlement the ledger refused (bad input, a different body for its key): shown so a supervisor can requeue it. */
+export type TFailedSettlement = { id: string; key: string; kind: string; period: string; regionCode: string; amount: string; attempts: number; lastError: string | null; createdAt: string };
 export type TFeesOverview = {
   accounts: TBureauBalance[];
+  failedSettlements: TFailedSettlement[];
   unsettled: { count: number; amount: string; blocked: number; failed: number };
   fees: TFeeRow[];
   lowBalanceDays: number;
@@ -36,7 +39,7 @@ export type TFeesOverview = {
 export async function getFeesOverview(actor: TActor, q: TFeesQuery): Promise<TFeesOverview> {
   const patterns = scopePatterns(actor.regions);
   const provinces = [...new Set(actor.regions.map(provinceOf))].filter((p) => p.length === 2).sort();
-  const [byProvince, fees, settlements, accounts, regions] = await Promise.all([
+  const [byProvince, fees, settlements, accounts, regions, failed] = await Promise.all([
     pool().query<{ province: string; recent: string; unsettled: string; unsettled_n: string }>(
       `select left(region_code, 2) as province,
               coalesce(sum(amount) filter (where created_at > now() - make_interval(days => $2)), 0)::text as recent,
@@ -63,6 +66,13 @@ export async function getFeesOverview(actor: TActor, q: TFeesQuery): Promise<TFe
     ),
     pool().query<{ code: string; balance: string }>(`select code, balance::text from ledger_accounts where code = any($1)`, [provinces.map(bureauAccount)]),
     allRegions(),
+    pool().query<{ id: string; key: string; kind: string; period: string; region_code: string; amount: string; attempts: number; last_error: string | null; created_at: Date }>(
+      `select s.id::text, s.idempotency_key as key, s.kind, s.period, s.region_code, s.amount::text, s.attempts, s.last_error, s.created_at
+         from settlements s
+        where s.state = 'failed' and exists (select 1 from fee_records f where f.settlement_id = s.id and f.region_code like any($1))
+        order by s.created_at desc limit 50`,
+      [patterns],
+    ),
   ]);
   const names = new Map(regions.map((r) => [r.code, r]));
   const bal = new Map(accounts.rows.map((a) => [a.code, BigInt(a.balance)]));
@@ -70,7 +80,18 @@ export async function getFeesOverview(actor: TActor, q: TFeesQuery): Promise<TFe
   const stuck = new Map(settlements.rows.map((r) => [r.province, r]));
   const floor = BigInt(env.LEDGER_LOW_BALANCE_TKY) * TKY;
 
-  const out: TFeesOverview = { accounts: [], unsettled: { count: 0, amount: "0", blocked: 0, failed: 0 }, fees: [], lowBalanceDays: env.LEDGER_LOW_BALANCE_DAYS };
+  const failedSettlements = failed.rows.map((r) => ({
+    id: r.id,
+    key: r.key,
+    kind: r.kind,
+    period: r.period,
+    regionCode: r.region_code,
+    amount: r.amount,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    createdAt: r.created_at.toISOString(),
+  }));
+  const out: TFeesOverview = { accounts: [], failedSettlements, unsettled: { count: 0, amount: "0", blocked: 0, failed: 0 }, fees: [], lowBalanceDays: env.LEDGER_LOW_BALANCE_DAYS };
   let unsettledTotal = 0n;
   for (const p of provinces) {
     const account = bureauAccount(p);

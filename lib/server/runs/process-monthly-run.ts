@@ -9,6 +9,7 @@ import type { TBdmiClient } from "../bdmi/bdmi-client";
 import { log } from "../log";
 import { scopePatterns } from "../regions/scope";
 import { assessBatch, type TBatchBounds, type TRunForBatch } from "./assess-batch";
+import { laterCompletedPeriod } from "./start-monthly-run";
 
 export type TProcessOptions = {
   workerId: string;
@@ -20,13 +21,13 @@ export type TProcessOptions = {
   retryAfterSeconds: number;
 };
 
-export type TProcessResult = "completed" | "paused" | "busy" | "not-found" | "lost-lease";
+export type TProcessResult = "completed" | "paused" | "refused" | "busy" | "not-found" | "lost-lease";
 
 type TRunRow = {
   id: string;
   period: string;
   region_codes: string[];
-  state: "scheduled" | "running" | "paused" | "completed";
+  state: "scheduled" | "running" | "paused" | "completed" | "refused";
   planned: boolean;
   cohort_min_age: number;
   check_due_on: string;
@@ -91,7 +92,7 @@ async function plan(run: TRunRow, actor: TActor, batchSize: number): Promise<voi
 export async function processMonthlyRun(runId: string, o: TProcessOptions): Promise<TProcessResult> {
   const claimed = await pool().query<TRunRow>(
     `update monthly_runs set lease_owner = $2, lease_until = now() + make_interval(secs => $3)
-      where id = $1 and state <> 'completed' and scheduled_for <= now()
+      where id = $1 and state not in ('completed', 'refused') and scheduled_for <= now()
         and (lease_until is null or lease_until < now() or lease_owner = $2)
       returning id, period, region_codes, state, planned, cohort_min_age, to_char(check_due_on, 'YYYY-MM-DD') as check_due_on, requested_by, requested_role`,
     [runId, o.workerId, o.leaseSeconds],
@@ -102,7 +103,24 @@ export async function processMonthlyRun(runId: string, o: TProcessOptions): Prom
     return exists.rowCount ? "busy" : "not-found";
   }
   const actor = runActor(run);
-  if (!run.planned) await plan(run, actor, o.batchSize);
+  if (!run.planned) {
+    // Months run in order: a run scheduled for later whose month a later one overtook meanwhile is refused, not worked.
+    const later = await laterCompletedPeriod(run.period, run.region_codes);
+    if (later) {
+      const reason = `${later} was completed for these regions before this run's time came`;
+      await pgTx(async (c) => {
+        const r = await c.query(
+          `update monthly_runs set state = 'refused', paused_reason = $2, finished_at = now(), lease_owner = null, lease_until = null, updated_at = now()
+            where id = $1 and not planned`,
+          [run.id, reason],
+        );
+        if (r.rowCount) await audit(c, actor, run.id, "run.refused", { period: run.period, regionCodes: run.region_codes, laterCompleted: later });
+      });
+      log.warn("monthly run refused: a later month is completed", { runId: run.id, period: run.period, later });
+      return "refused";
+    }
+    await plan(run, actor, o.batchSize);
+  }
   if (run.state === "paused") {
     await pgTx(async (c) => {
       await c.query(`update monthly_runs set state = 'running', paused_reason = null, updated_at = now() where id = $1`, [run.id]);
@@ -168,7 +186,7 @@ export async function processMonthlyRun(runId: string, o: TProcessOptions): Prom
   const f = await pgTx(async (c) => {
     const finished = await c.query<{ done: number; errors: number; outcome: unknown; fee_total: string; checks_scheduled: number; cases_opened: number }>(
     `update monthly_runs set state = 'completed', finished_at = now(), lease_owner = null, lease_until = null, updated_at = now()
-      where id = $1 and state <> 'completed'
+      where id = $1 and state not in ('completed', 'refused')
         and not exists (select 1 from run_batches where run_id = $1 and not done)
       returning done, errors, outcome, fee_total::text, checks_scheduled, cases_opened`,
     [run.id],
@@ -186,7 +204,7 @@ export async function processMonthlyRun(runId: string, o: TProcessOptions): Prom
 /** Runs that should be making progress but that no live worker holds: due, unfinished, lease expired. */
 export async function orphanedRuns(): Promise<string[]> {
   const { rows } = await pool().query<{ id: string }>(
-    `select id from monthly_runs where state <> 'completed' and scheduled_for <= now() and (lease_until is null or lease_until < now()) order by created_at limit 50`,
+    `select id from monthly_runs where state not in ('completed', 'refused') and scheduled_for <= now() and (lease_until is null or lease_until < now()) order by created_at limit 50`,
   );
   return rows.map((r) => r.id);
 }

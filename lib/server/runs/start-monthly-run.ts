@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { env } from "../../env.js";
-import { prisma } from "../../db/client";
+import { pool, prisma } from "../../db/client";
 import { ZPeriod } from "../../bdmi/survival-model";
 import { currentPeriod, endOfNextMonth } from "../../domain/period";
 import { vmsg } from "../../i18n/validation";
@@ -25,22 +25,15 @@ export const ZStartRun = z.object({
 export type TStartRun = z.infer<typeof ZStartRun>;
 
 /** Drops codes already covered by a broader one (5201 covers 520102) and sorts the rest. */
-function normaliseRegions(codes: string[]): string[] {
+export function normaliseRegions(codes: string[]): string[] {
   const unique = [...new Set(codes)].sort();
   return unique.filter((c) => !unique.some((o) => o !== c && c.startsWith(o)));
 }
 
-/**
- * Starts (or schedules) the monthly run for a period and regions. Guarantees: the regions lie in
- * the caller's scope; the run, its audit event and its job commit together; starting the same
- * period and regions again returns the existing run (joined = true) instead of a second one.
- */
-export async function startMonthlyRun(actor: TActor, input: TStartRun, now = new Date()): Promise<{ run: TRunView; joined: boolean }> {
-  if (input.period > currentPeriod(now)) {
-    throw AppError.validation([{ path: "body.period", message: vmsg("periodInFuture") }]);
-  }
-  const requested = normaliseRegions(input.regionCodes.length ? input.regionCodes : actor.regions);
-  const outside = input.regionCodes.findIndex((c) => !inScope(c, actor.regions));
+/** The regions a run (or a schedule) covers: the caller's own when none are named; each named one in scope and known. */
+export async function resolveRunRegions(actor: TActor, regionCodes: string[]): Promise<string[]> {
+  const requested = normaliseRegions(regionCodes.length ? regionCodes : actor.regions);
+  const outside = regionCodes.findIndex((c) => !inScope(c, actor.regions));
   if (outside >= 0) {
     throw new AppError("FORBIDDEN", "You can only run checks for your own regions", {
       fieldErrors: [{ path: `body.regionCodes.${outside}`, message: vmsg("regionOutOfScope") }],
@@ -49,13 +42,44 @@ export async function startMonthlyRun(actor: TActor, input: TStartRun, now = new
   const known = await prisma().region.findMany({ where: { code: { in: requested } }, select: { code: true } });
   const unknown = requested.find((c) => !known.some((k) => k.code === c));
   if (unknown) {
-    throw AppError.validation([{ path: `body.regionCodes.${input.regionCodes.indexOf(unknown)}`, message: vmsg("regionUnknown") }]);
+    throw AppError.validation([{ path: `body.regionCodes.${regionCodes.indexOf(unknown)}`, message: vmsg("regionUnknown") }]);
   }
+  return requested;
+}
+
+/** The latest month after `period` that a completed run covered for any of these regions (or their parts or wholes). */
+export async function laterCompletedPeriod(period: string, regionCodes: string[]): Promise<string | null> {
+  const { rows } = await pool().query<{ period: string | null }>(
+    `select max(r.period) as period from monthly_runs r
+      where r.state = 'completed' and r.period > $1
+        and exists (select 1 from unnest(r.region_codes) rc, unnest($2::text[]) s where rc like s || '%' or s like rc || '%')`,
+    [period, regionCodes],
+  );
+  return rows[0]?.period ?? null;
+}
+
+/**
+ * Starts (or schedules) the monthly run for a period and regions. Guarantees: the regions lie in
+ * the caller's scope; the run, its audit event and its job commit together; starting the same
+ * period and regions again returns the existing run (joined = true) instead of a second one; a
+ * month before the last one completed for any of these regions is refused (months run in order).
+ */
+export async function startMonthlyRun(actor: TActor, input: TStartRun, now = new Date()): Promise<{ run: TRunView; joined: boolean }> {
+  if (input.period > currentPeriod(now)) {
+    throw AppError.validation([{ path: "body.period", message: vmsg("periodInFuture") }]);
+  }
+  const requested = await resolveRunRegions(actor, input.regionCodes);
   const scheduledFor = input.scheduledFor ? new Date(input.scheduledFor) : now;
   const scopeKey = `${input.period}|${requested.join(",")}`;
 
   const existing = await prisma().monthlyRun.findUnique({ where: { scopeKey }, select: runViewSelect });
   if (existing) return { run: runView(existing), joined: true };
+  const later = await laterCompletedPeriod(input.period, requested);
+  if (later) {
+    throw new AppError("CONFLICT", `${later} has already been completed for these regions; a run for ${input.period} would assess an earlier month after it`, {
+      fieldErrors: [{ path: "body.period", message: vmsg("periodBeforeCompleted", { period: later }) }],
+    });
+  }
   try {
     const run = await prisma().$transaction(async (tx) => {
       const run = await tx.monthlyRun.create({

@@ -1,16 +1,20 @@
 import "server-only";
 import type pg from "pg";
 import type { TFeeCharge } from "../../bdmi/contract";
-import { queueFeeSettlement } from "../ledger/queue-fee-settlement";
 
 /**
- * The one place kiosk fees are written: a fee_records row per BDMI charge of a kiosk check (kind
- * 'liveness' for the check itself, 'assessment' for the same-period reassessment after a pass),
- * inside the caller's transaction. Settlement hooks in here (an intent keyed by the fee's id).
+ * What a fee record pays for (fee_records.kind, a CHECK in SQL): a monthly run's batch
+ * ('assessment'), a kiosk try ('liveness'), the same-period reassessment after a kiosk pass
+ * ('assessment', settled with its check) and a case's reassessment after an in-person check or a
+ * manual intervention ('case-reassessment').
  */
-export async function recordKioskFee(
+export const FEE_KINDS = ["assessment", "liveness", "case-reassessment"] as const;
+export type TFeeKind = (typeof FEE_KINDS)[number];
+
+/** Writes one fee_records row for a BDMI charge inside the caller's transaction; the caller queues its settlement (queueFeeSettlement) in the same one. */
+export async function recordFee(
   client: pg.PoolClient,
-  f: { kind: "liveness" | "assessment"; period: string; regionCode: string; fee: TFeeCharge; bdmiCallId: string },
+  f: { kind: TFeeKind; period: string; regionCode: string; fee: TFeeCharge; bdmiCallId: string },
 ): Promise<{ id: string; amount: bigint }> {
   const share = (payee: string) => f.fee.shares.find((s) => s.payee === payee)?.amount ?? "0";
   const { rows } = await client.query<{ id: string }>(
@@ -18,7 +22,5 @@ export async function recordKioskFee(
      values (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9) returning id`,
     [f.kind, f.period, f.regionCode, f.fee.count, f.fee.total, share("platform"), share("data-providers"), f.fee.scheduleVersion, f.bdmiCallId],
   );
-  // Its settlement intent commits with it (the outbox); the worker settles it through the ledger.
-  await queueFeeSettlement(client, { key: `fee-check:${rows[0]!.id}`, kind: "fee-check", feeFilter: { feeIds: [rows[0]!.id] } });
   return { id: rows[0]!.id, amount: BigInt(f.fee.total) };
 }
