@@ -1,7 +1,7 @@
 // npm run test:e2e: Playwright against the production build, on a fresh embedded database and a
 // free port, both chosen here so parallel runs on one machine do not collide.
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { childEnv } from "../lib/env.js";
@@ -11,10 +11,30 @@ const require = createRequire(import.meta.url);
 const dataDir = path.resolve(".data/e2e");
 rmSync(dataDir, { recursive: true, force: true });
 const port = await freePort();
+
+// Chromium lays text out with fontconfig's fonts; a machine without any (no fonts package, or
+// /usr/share/fonts hidden) would give every text a zero-sized box. The browser gets a fontconfig
+// of its own that adds Noto Sans SC from node_modules (the notices' font: Latin and CJK) to
+// whatever the system has.
+mkdirSync(dataDir, { recursive: true });
+const noto = path.resolve("node_modules/@expo-google-fonts/noto-sans-sc");
+const fontsConf = path.join(dataDir, "fonts.conf");
+writeFileSync(
+  fontsConf,
+  `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>${path.join(noto, "400Regular")}</dir>
+  <dir>${path.join(noto, "700Bold")}</dir>
+  <cachedir>${path.join(dataDir, "fontconfig-cache")}</cachedir>
+</fontconfig>
+`,
+);
 const child = spawn(process.execPath, [require.resolve("@playwright/test/cli"), "test", ...process.argv.slice(2)], {
   stdio: "inherit",
   // The fixtures call server modules directly, which `import "server-only"`: resolve it as React
   // Server Components do. The web server is started without this condition (playwright.config.ts).
-  env: childEnv({ DATA_DIR: dataDir, E2E_PORT: String(port), PORT: String(port), NODE_OPTIONS: "--conditions=react-server" }),
+  env: childEnv({ DATA_DIR: dataDir, E2E_PORT: String(port), PORT: String(port), NODE_OPTIONS: "--conditions=react-server", FONTCONFIG_FILE: fontsConf }),
 });
 child.on("exit", (code) => process.exit(code ?? 1));
