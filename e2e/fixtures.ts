@@ -119,12 +119,17 @@ export async function nextTotpCode(username: string, secret: string): Promise<st
   }
 }
 
+/** Fills the sign-in form (username or email, password) and submits it; what follows is the caller's to check. */
+export async function submitSignIn(page: Page, login: string, password: string) {
+  await page.goto("/sign-in");
+  await page.getByLabel("用户名").fill(login);
+  await page.getByLabel("密码").fill(password);
+  await page.getByRole("button", { name: "登录" }).click();
+}
+
 /** Signs in through the real form, as a person would, typing the authenticator's code when asked. */
 export async function signIn(page: Page, user: { username: string; password: string; totpSecret?: string }) {
-  await page.goto("/sign-in");
-  await page.getByLabel("用户名").fill(user.username);
-  await page.getByLabel("密码").fill(user.password);
-  await page.getByRole("button", { name: "登录" }).click();
+  await submitSignIn(page, user.username, user.password);
   if (user.totpSecret) {
     await page.getByLabel("验证码").fill(await nextTotpCode(user.username, user.totpSecret));
     await page.getByRole("button", { name: "登录" }).click();

@@ -1,13 +1,7 @@
 import { request as playwrightRequest, type Page } from "@playwright/test";
 import { prisma } from "../lib/db/client";
-import { expect, nextTotpCode, signIn, test } from "./fixtures";
+import { expect, nextTotpCode, signIn, submitSignIn, test } from "./fixtures";
 
-async function signInForm(page: Page, login: string, password: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("用户名").fill(login);
-  await page.getByLabel("密码").fill(password);
-  await page.getByRole("button", { name: "登录" }).click();
-}
 async function typeCode(page: Page, code: string) {
   await page.getByLabel("验证码").fill(code);
   await page.getByRole("button", { name: "登录" }).click();
@@ -51,7 +45,7 @@ test.describe("staff accounts", () => {
     const officer = await ctx.newPage();
     try {
       // The one-time password signs her in to the set-up page only, until she picks her own.
-      await signInForm(officer, email, oneTime);
+      await submitSignIn(officer, email, oneTime);
       await expect(officer).toHaveURL(/\/setup$/);
       await officer.goto("/roll");
       await expect(officer).toHaveURL(/\/setup$/);
@@ -74,21 +68,21 @@ test.describe("staff accounts", () => {
       await expect(officer.getByText("已设置身份验证器应用。")).toBeVisible();
       await signOut(officer);
 
-      await signInForm(officer, email, mine);
+      await submitSignIn(officer, email, mine);
       const code = await nextTotpCode(email, secret);
       await typeCode(officer, code);
       await expect(officer).toHaveURL(/\/roll$/);
       await signOut(officer);
 
       // The same code again is refused, even with the right password.
-      await signInForm(officer, email, mine);
+      await submitSignIn(officer, email, mine);
       await typeCode(officer, code);
       await expect(officer.getByRole("alert").filter({ hasText: /\S/ })).toHaveText("验证码不正确，或已使用过。");
       // A recovery code works, once.
       await typeCode(officer, codes[0]!);
       await expect(officer).toHaveURL(/\/roll$/);
       await signOut(officer);
-      await signInForm(officer, email, mine);
+      await submitSignIn(officer, email, mine);
       await typeCode(officer, codes[0]!);
       await expect(officer.getByRole("alert").filter({ hasText: /\S/ })).toHaveText("验证码不正确，或已使用过。");
     } finally {

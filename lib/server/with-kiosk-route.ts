@@ -46,11 +46,12 @@ export function withKioskRoute<S extends TSchemas>(opts: {
         device = await authenticateKioskDevice(token);
         if (!device) throw new AppError("UNAUTHENTICATED", "This kiosk is not enrolled, or its enrolment was revoked");
       }
+      const ip = clientIp(request.headers);
       if (opts.rateLimit) {
         const { name, perDevice, perIp } = opts.rateLimit;
         await consumeLimits([
           ...(perDevice ? [{ name: `${name}:device`, key: device?.id ?? null, limit: perDevice }] : []),
-          { name: `${name}:ip`, key: clientIp(request.headers) ?? "unknown", limit: perIp },
+          { name: `${name}:ip`, key: ip ?? "unknown", limit: perIp },
         ]);
       }
       const s = opts.schemas ?? ({} as S);
@@ -58,7 +59,6 @@ export function withKioskRoute<S extends TSchemas>(opts: {
       const query = parse(s.query, Object.fromEntries(request.nextUrl.searchParams), "query");
       let body: unknown;
       if (s.body) body = parse(s.body, await readJsonBody(request, opts.maxBodyBytes ?? MAX_JSON_BODY_BYTES), "body");
-      const ip = clientIp(request.headers);
       const actor: TActor = device
         ? { userId: device.id, role: "kiosk", regions: [device.regionCode], requestId, ip }
         : { userId: null, role: "anonymous", regions: [], requestId, ip };

@@ -1,6 +1,7 @@
 import "server-only";
 import { prisma } from "../../db/client";
 import type { TSelfActor } from "../actor";
+import { accountKey } from "./sign-in";
 
 export type TSignInFailure = { at: string; ip: string | null; kind: string };
 
@@ -11,7 +12,7 @@ export type TSignInFailure = { at: string; ip: string | null; kind: string };
 export async function listOwnSignInFailures(actor: TSelfActor): Promise<{ failures: TSignInFailure[]; sincePreviousSignIn: number }> {
   const db = prisma();
   const u = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { username: true } });
-  const key = `account:${u.username}`;
+  const key = accountKey(u.username);
   const current = await db.session.findUnique({ where: { id: actor.sessionId }, select: { createdAt: true } });
   const previous = current
     ? await db.session.findFirst({ where: { userId: actor.userId, createdAt: { lt: current.createdAt } }, orderBy: { createdAt: "desc" }, select: { createdAt: true } })

@@ -17,7 +17,8 @@ export type TSignInResult =
 // Verified against when the account does not exist, so both paths cost one argon2 verification.
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$uyRmuNK/nlWXh3sqsjWg2Q$PjuiKGjvqxYkr1SPZTYFOzxkqE7FOUieUbDqfp+Y9K0";
 
-const accountKey = (login: string) => `account:${login.trim().toLowerCase()}`;
+/** The throttling key of an account: its username, or what was typed when no account has it. */
+export const accountKey = (login: string) => `account:${login.trim().toLowerCase()}`;
 const addressKey = (ip: string) => `ip:${ip}`;
 
 async function tally(key: string, since: Date, ip?: string): Promise<TFailureTally> {
@@ -25,9 +26,9 @@ async function tally(key: string, since: Date, ip?: string): Promise<TFailureTal
   return { count: r._count._all, last: r._max.at };
 }
 
-async function recordFailure(login: string, ip: string | null, kind: "password" | "second_factor", userKey?: string): Promise<void> {
-  const keys = new Set([accountKey(login), ...(userKey ? [userKey] : []), ...(ip ? [addressKey(ip)] : [])]);
-  await prisma().signInFailure.createMany({ data: [...keys].map((key) => ({ key, ip, kind })) });
+async function recordFailure(key: string, ip: string | null, kind: "password" | "second_factor"): Promise<void> {
+  const keys = [key, ...(ip ? [addressKey(ip)] : [])];
+  await prisma().signInFailure.createMany({ data: keys.map((k) => ({ key: k, ip, kind })) });
 }
 
 /**
@@ -48,8 +49,7 @@ export async function signInWithPassword(input: TSignInInput): Promise<TSignInRe
     },
   });
   // Failures count against the account itself, whichever of its names was typed.
-  const ownKey = user ? accountKey(user.username) : undefined;
-  const countedAs = ownKey ?? accountKey(login);
+  const countedAs = accountKey(user?.username ?? login);
   const [account, byAddress, byAddressOnAccount] = await Promise.all([
     tally(countedAs, since),
     input.ip ? tally(addressKey(input.ip), since) : Promise.resolve(null),
@@ -65,7 +65,7 @@ export async function signInWithPassword(input: TSignInInput): Promise<TSignInRe
   const valid = await verify(user?.passwordHash ?? DUMMY_HASH, input.password).catch(() => false);
   const expired = !!user?.passwordExpiresAt && user.passwordExpiresAt < new Date();
   if (!user || !valid || user.disabledAt || expired) {
-    await recordFailure(login, input.ip, "password", ownKey);
+    await recordFailure(countedAs, input.ip, "password");
     return { ok: false, reason: "invalid" };
   }
 
@@ -85,7 +85,7 @@ export async function signInWithPassword(input: TSignInInput): Promise<TSignInRe
       if (spent.count === 1) secondFactor = "recovery";
     }
     if (!secondFactor) {
-      await recordFailure(login, input.ip, "second_factor", ownKey);
+      await recordFailure(countedAs, input.ip, "second_factor");
       return { ok: false, reason: "invalid_code" };
     }
   }
