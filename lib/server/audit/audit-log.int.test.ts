@@ -140,6 +140,17 @@ describe("sealing the audit trail into an RFC 6962 log", () => {
       expect((await verify()).ok).toBe(true);
     });
 
+    it("an altered event that ends a stored subtree is named itself, not only the subtree", async () => {
+      const leaf = 511; // the last leaf of subtrees at levels 8 and 9 alike
+      const victim = (await pool().query(`select event_id::text from audit_log_leaves where seq = $1`, [leaf])).rows[0].event_id as string;
+      await tampered([`update audit_events set summary = summary || '{"tampered": 1}' where id = ${victim}`], [`update audit_events set summary = summary - 'tampered' where id = ${victim}`], async () => {
+        const r = await verify();
+        expect(r.firstBad).toMatchObject({ leafIndex: leaf, eventId: victim });
+        expect(r.problems.some((p) => p.leafIndex === 0 && p.lastLeaf === leaf)).toBe(true);
+      });
+      expect((await verify()).ok).toBe(true);
+    });
+
     it("a deleted event", async () => {
       const victim = ids[123]!;
       const leaf = await leafOf(victim);

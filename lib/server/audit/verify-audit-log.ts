@@ -177,8 +177,9 @@ export async function verifyAuditLog(opts: { publicKey: KeyObject; origin: strin
     (await db.query<{ n: string }>(`select count(*)::text as n from audit_events e where not exists (select 1 from audit_log_leaves l where l.event_id = e.id)`)).rows[0]!.n,
   );
   // A single leaf ranks by its index, a range by its end: the narrowest, earliest finding comes first.
-  const key = (p: TBadEntry) => p.lastLeaf ?? p.leafIndex ?? -1;
-  problems.sort((a, b) => key(a) - key(b));
+  // On the same end the narrower one comes first: a leaf ending a 512-leaf subtree is named before the subtree.
+  const end = (p: TBadEntry) => p.lastLeaf ?? p.leafIndex ?? -1;
+  problems.sort((a, b) => end(a) - end(b) || (b.leafIndex ?? -1) - (a.leafIndex ?? -1));
   return {
     ok: problems.length === 0,
     treeSize: latest?.size ?? 0,
