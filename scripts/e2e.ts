@@ -1,13 +1,25 @@
 // npm run test:e2e: Playwright against the production build, on a fresh embedded database and a
 // free port, both chosen here so parallel runs on one machine do not collide.
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { childEnv } from "../lib/env.js";
+import { childEnv, testEnv } from "../lib/env.js";
 import { freePort } from "../lib/db/embedded";
 
 const require = createRequire(import.meta.url);
+
+// The one system package the tests need. Without it every browser test would fail alike, one by one.
+if (testEnv.chromiumPath) {
+  try {
+    accessSync(testEnv.chromiumPath, constants.X_OK);
+  } catch {
+    console.error(
+      `e2e: no Chromium at ${testEnv.chromiumPath}. Install Debian's (as root: apt-get install -y chromium), or set CHROMIUM_PATH to another Chromium (empty for Playwright's own).`,
+    );
+    process.exit(1);
+  }
+}
 const dataDir = path.resolve(".data/e2e");
 rmSync(dataDir, { recursive: true, force: true });
 const port = await freePort();
