@@ -248,3 +248,26 @@ export function leafIdSpan(leavesCopy: Uint8Array): { count: number; min: bigint
   }
   return { count: ids.length, min, max, ids };
 }
+
+/** Splits a binary COPY output into at most `parts` valid binary COPY outputs of consecutive tuples (each in an ArrayBuffer of its own). */
+export function splitCopy(data: Uint8Array, fields: number, parts: number): Uint8Array[] {
+  const r = new CopyReader(data, fields);
+  const starts: number[] = [];
+  while (r.next()) starts.push(r.tupleAt);
+  if (starts.length === 0 || parts <= 1) return [data];
+  const header = 19 + r.buf.readUInt32BE(15);
+  const endOfTuples = r.buf.length - 2;
+  const per = Math.ceil(starts.length / parts);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < starts.length; i += per) {
+    const a = starts[i]!;
+    const b = i + per < starts.length ? starts[i + per]! : endOfTuples;
+    const u = new Uint8Array(new ArrayBuffer(header + (b - a) + 2));
+    u.set(r.buf.subarray(0, header), 0);
+    u.set(r.buf.subarray(a, b), header);
+    u[u.length - 2] = 0xff;
+    u[u.length - 1] = 0xff;
+    out.push(u);
+  }
+  return out;
+}
