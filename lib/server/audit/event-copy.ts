@@ -1,8 +1,22 @@
 // Audit events and leaves read as PostgreSQL binary COPY (FORMAT binary, "Binary Format" in the
 // COPY reference of the PostgreSQL manual) and hashed into leaves and subtrees straight from the
 // bytes. Pure (no database, no server-only): the verifier's worker threads import it too.
-import { eventLeafHash, type TLeafEvent } from "../../audit-log/leaf";
-import { hashChildren, HASH_SIZE } from "../../audit-log/merkle";
+import { hash } from "node:crypto";
+import { fastCanonicalEventJson, type TLeafEvent } from "../../audit-log/leaf";
+import { HASH_SIZE } from "../../audit-log/merkle";
+
+// RFC 6962 hashes written straight into a larger buffer: the digest comes back as a latin1 string
+// (one byte a char), which costs the garbage collector far less than a Buffer per hash.
+/** eventLeafHash(e) (SHA-256 of 0x00 ‖ canonical JSON) into out at off. */
+function leafHashInto(e: TLeafEvent, out: Buffer, off: number): void {
+  out.write(hash("sha256", "\u0000" + fastCanonicalEventJson(e), "binary"), off, HASH_SIZE, "latin1");
+}
+const nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE, 1);
+/** hashChildren of the two 32-byte hashes at src[a] and src[a + 32] into out at off. */
+function childrenHashInto(src: Buffer, a: number, out: Buffer, off: number): void {
+  src.copy(nodeInput, 1, a, a + 2 * HASH_SIZE);
+  out.write(hash("sha256", nodeInput, "binary"), off, HASH_SIZE, "latin1");
+}
 
 /** The columns of audit_events a leaf commits to, in the order decodeEvent reads them. */
 export const EVENT_COPY_COLUMNS = (a: string) =>
@@ -91,9 +105,19 @@ const pad = (n: number, w: number) => String(n).padStart(w, "0");
  * years 1–9999 that is Date.toISOString(); to_char writes a BC year as its positive number and a
  * year past 9999 without a sign, and gives NULL for ±infinity.
  */
+// Events written in one transaction share their `at` (its start): the last one written is kept.
+let lastHi = 0;
+let lastLo = 0;
+let lastAt: string | null = null;
 export function formatEventAt(b: Buffer, s: number): string | null {
   const hi = b.readInt32BE(s);
   const lo = b.readUInt32BE(s + 4);
+  if (lastAt !== null && hi === lastHi && lo === lastLo) return lastAt;
+  const at = formatAt(b, s, hi, lo);
+  if (at !== null) [lastHi, lastLo, lastAt] = [hi, lo, at];
+  return at;
+}
+function formatAt(b: Buffer, s: number, hi: number, lo: number): string | null {
   if ((hi === 0x7fffffff && lo === 0xffffffff) || (hi === -0x80000000 && lo === 0)) return null;
   let ms: number;
   if (hi >= -0x200000 && hi < 0x200000) ms = Math.floor((hi * 0x100000000 + lo) / 1000);
@@ -138,14 +162,15 @@ export function decodeEvent(r: CopyReader): TLeafEvent {
 export function hashEventRows(events: Uint8Array): { ids: string[]; hashes: Buffer } {
   const r = new CopyReader(events, EVENT_FIELDS);
   const ids: string[] = [];
-  const chunks: Uint8Array[] = [];
-  while (r.next()) {
+  const offsets: number[] = [];
+  while (r.next()) offsets.push(r.tupleAt);
+  const hashes = Buffer.from(new ArrayBuffer(offsets.length * HASH_SIZE));
+  offsets.forEach((at, k) => {
+    r.read(at);
     const e = decodeEvent(r);
     ids.push(e.id);
-    chunks.push(eventLeafHash(e));
-  }
-  const hashes = Buffer.allocUnsafeSlow(chunks.length * HASH_SIZE);
-  chunks.forEach((h, i) => hashes.set(h, i * HASH_SIZE));
+    leafHashInto(e, hashes, k * HASH_SIZE);
+  });
   return { ids, hashes };
 }
 
@@ -164,8 +189,8 @@ export type TChunkResult = {
   count: number;
   /** The seq found where leaf lo + count was expected (the walk stopped there), or null. */
   gapSeq: number | null;
-  /** The event id of each walked leaf. */
-  eventIds: BigInt64Array;
+  /** The event id of each walked leaf, as int8 big-endian bytes (eventIdAt reads one). */
+  eventIds: Uint8Array;
   /** Leaf indexes whose event row is gone (their leaf hash is taken as 32 zero bytes). */
   deleted: number[];
   /** levels[j]: the complete perfect subtrees of 2^j leaves in [lo, lo + count), 32 bytes each; levels[0] are the leaf hashes. */
@@ -178,61 +203,69 @@ export type TChunkResult = {
  */
 export function hashChunk(task: TChunkTask): TChunkResult {
   const leaves = new CopyReader(task.leaves, 2);
-  const seqs: number[] = [];
-  const idsRaw: bigint[] = [];
+  const idBytes: number[] = [];
+  const ids: number[] = [];
   let gapSeq: number | null = null;
+  let count = 0;
+  let safe = true;
   while (leaves.next()) {
     const seq = Number(leaves.int8(0));
-    if (seq !== task.lo + seqs.length) {
+    if (seq !== task.lo + count) {
       gapSeq = seq;
       break;
     }
-    seqs.push(seq);
-    idsRaw.push(leaves.buf.readBigInt64BE(leaves.start[1]!));
+    idBytes.push(leaves.start[1]!);
+    const id = leaves.int8(1);
+    if (typeof id !== "number") safe = false;
+    ids.push(Number(id));
+    count++;
   }
-  const count = seqs.length;
+  const eventIds = new Uint8Array(new ArrayBuffer(8 * count));
+  for (let k = 0; k < count; k++) eventIds.set(leaves.buf.subarray(idBytes[k]!, idBytes[k]! + 8), 8 * k);
+  // Where each event's tuple starts, by its id.
   const events = new CopyReader(task.events, EVENT_FIELDS);
-  const where = new Map<bigint, number>();
-  while (events.next()) where.set(events.buf.readBigInt64BE(events.start[0]!), events.tupleAt);
+  const byNumber = new Map<number, number>();
+  const byBig = new Map<bigint, number>();
+  while (events.next()) {
+    const id = events.int8(0);
+    if (typeof id === "number") byNumber.set(id, events.tupleAt);
+    else byBig.set(id, events.tupleAt);
+  }
+  const whereOf = (k: number) =>
+    safe ? byNumber.get(ids[k]!) : byBig.get(leaves.buf.readBigInt64BE(idBytes[k]!)) ?? byNumber.get(Number(leaves.buf.readBigInt64BE(idBytes[k]!)));
 
   // One buffer for every level: count + count/2 + … hashes, transferred back whole.
   const sizes: number[] = [];
-  for (let n = count; n >= 1 || sizes.length === 0; n = Math.floor(n / 2)) {
+  for (let n = count; ; n = Math.floor(n / 2)) {
     sizes.push(n);
     if (n <= 1) break;
   }
   const total = sizes.reduce((s, n) => s + n, 0);
-  const all = new Uint8Array(new ArrayBuffer(Math.max(1, total) * HASH_SIZE));
-  const levels: Uint8Array[] = [];
+  const all = Buffer.from(new ArrayBuffer(Math.max(1, total) * HASH_SIZE));
+  const starts: number[] = [];
   let off = 0;
   for (const n of sizes) {
-    levels.push(all.subarray(off * HASH_SIZE, (off + n) * HASH_SIZE));
+    starts.push(off * HASH_SIZE);
     off += n;
   }
-  const eventIds = new BigInt64Array(count);
   const deleted: number[] = [];
-  const leaf0 = levels[0]!;
   for (let k = 0; k < count; k++) {
-    const id = idsRaw[k]!;
-    eventIds[k] = id;
-    const at = where.get(id);
+    const at = whereOf(k);
     if (at === undefined) {
       deleted.push(task.lo + k);
-      continue; // zero hash: the buffer is zeroed
+      continue; // a zero hash: the buffer starts zeroed
     }
     events.read(at);
-    leaf0.set(eventLeafHash(decodeEvent(events)), k * HASH_SIZE);
+    leafHashInto(decodeEvent(events), all, k * HASH_SIZE);
   }
-  for (let j = 1; j < levels.length; j++) {
-    const below = levels[j - 1]!;
-    const here = levels[j]!;
-    for (let i = 0; i < sizes[j]!; i++) {
-      const h = hashChildren(below.subarray(2 * i * HASH_SIZE, (2 * i + 1) * HASH_SIZE), below.subarray((2 * i + 1) * HASH_SIZE, (2 * i + 2) * HASH_SIZE));
-      here.set(h, i * HASH_SIZE);
-    }
+  for (let j = 1; j < sizes.length; j++) {
+    for (let i = 0; i < sizes[j]!; i++) childrenHashInto(all, starts[j - 1]! + 2 * i * HASH_SIZE, all, starts[j]! + i * HASH_SIZE);
   }
+  const levels = sizes.map((n, j) => new Uint8Array(all.buffer, starts[j]!, n * HASH_SIZE));
   return { lo: task.lo, count, gapSeq, eventIds, deleted, levels };
 }
+
+export const eventIdAt = (ids: Uint8Array, k: number) => String(Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength).readBigInt64BE(8 * k));
 
 /** Min and max event id of a leaves COPY, and how many leaves. */
 export function leafIdSpan(leavesCopy: Uint8Array): { count: number; min: bigint; max: bigint; ids: bigint[] } {

@@ -5,7 +5,7 @@ import os from "node:os";
 import { CompactRange, equalHash, HASH_SIZE } from "../../audit-log/merkle";
 import { pool } from "../../db/client";
 import { copyOutBinary } from "./copy-binary";
-import { EVENT_COPY_COLUMNS, hashChunk, leafIdSpan } from "./event-copy";
+import { EVENT_COPY_COLUMNS, eventIdAt, hashChunk, leafIdSpan } from "./event-copy";
 import { openHashPool } from "./hash-pool";
 import { STORED_LEVEL } from "./log-nodes";
 
@@ -118,7 +118,7 @@ export async function verifyAuditLog(opts: {
     // Stored leaf hashes are read only for 256-leaf blocks whose recomputed subtree differs from the
     // stored one (and for the last, partial block), to name the first leaf that changed.
     const BLOCK = 2 ** STORED_LEVEL;
-    const pinpoint = async (from: number, hashes: Uint8Array, ids: BigInt64Array, deleted: Set<number>, rangeProblem: boolean) => {
+    const pinpoint = async (from: number, hashes: Uint8Array, ids: Uint8Array, deleted: Set<number>, rangeProblem: boolean) => {
       const n = hashes.length / HASH_SIZE;
       const r = await db.query<{ seq: string; leaf_hash: Buffer }>(
         `select l.seq::text, l.leaf_hash from audit_log_leaves l where l.seq >= $1 and l.seq < $2 order by l.seq`,
@@ -129,7 +129,7 @@ export async function verifyAuditLog(opts: {
         const k = Number(row.seq) - from;
         if (deleted.has(k + from)) continue;
         if (k < n && !equalHash(hashes.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE), row.leaf_hash)) {
-          bad(k + from, String(ids[k]), `event ${ids[k]} (leaf ${k + from}) differs from what was sealed`);
+          bad(k + from, eventIdAt(ids, k), `event ${eventIdAt(ids, k)} (leaf ${k + from}) differs from what was sealed`);
           found = true;
         }
       }
@@ -165,7 +165,7 @@ export async function verifyAuditLog(opts: {
         return out;
       };
       for (const seq of r.deleted) {
-        const id = String(r.eventIds[seq - lo]);
+        const id = eventIdAt(r.eventIds, seq - lo);
         bad(seq, id, `event ${id} (leaf ${seq}) was deleted`);
         deleted.add(seq);
       }
@@ -201,7 +201,7 @@ export async function verifyAuditLog(opts: {
       }
       for (const b of suspects) {
         const from = b * BLOCK;
-        await pinpoint(from, r.levels[0]!.subarray((from - lo) * HASH_SIZE, (from - lo + BLOCK) * HASH_SIZE), r.eventIds.subarray(from - lo, from - lo + BLOCK), deleted, true);
+        await pinpoint(from, r.levels[0]!.subarray((from - lo) * HASH_SIZE, (from - lo + BLOCK) * HASH_SIZE), r.eventIds.subarray(8 * (from - lo), 8 * (from - lo + BLOCK)), deleted, true);
       }
       if (end < hi) {
         // Every later leaf would be misplaced: the first bad entry is this one, and the walk stops.
@@ -216,7 +216,7 @@ export async function verifyAuditLog(opts: {
     if (!gap && last) {
       const tailFrom = Math.floor(range.size / BLOCK) * BLOCK;
       const k = tailFrom - last.lo;
-      if (range.size > tailFrom) await pinpoint(tailFrom, last.levels[0]!.subarray(k * HASH_SIZE), last.eventIds.subarray(k), deleted, false);
+      if (range.size > tailFrom) await pinpoint(tailFrom, last.levels[0]!.subarray(k * HASH_SIZE), last.eventIds.subarray(8 * k), deleted, false);
     }
     for (; cpIndex < checkpoints.length && !gap; cpIndex++) {
       bad(range.size, null, `checkpoint ${checkpoints[cpIndex]!.id} covers ${checkpoints[cpIndex]!.size} leaves, the log has ${range.size}: leaves were removed`);
