@@ -64,9 +64,21 @@ try {
     }
     c.release();
   });
+  const { Session } = await import("node:inspector/promises");
+  const ses = new Session();
+  if (process.env.PROF) {
+    ses.connect();
+    await ses.post("Profiler.enable");
+    await ses.post("Profiler.start");
+  }
   await measure("seal", async () => {
-    for (;;) if ((await sealAuditLog({ batchSize: 50_000, maxBatches: 1 })).sealed === 0) break;
+    for (;;) if ((await sealAuditLog({ batchSize: 50_000, maxBatches: 1, threads: process.env.SEAL_THREADS !== "0" })).sealed === 0) break;
   });
+  if (process.env.PROF) {
+    const { profile } = await ses.post("Profiler.stop");
+    (await import("node:fs")).writeFileSync(`/tmp/seal.cpuprofile`, JSON.stringify(profile));
+    ses.disconnect();
+  }
   if (process.env.OLD) {
     // OLD=1 compares with a copy of an earlier verifier put beside the new one (not committed).
     const oldPath = "../../lib/server/audit/verify-audit-log-old";

@@ -1,11 +1,11 @@
-// The body of the audit log's hashing threads (hash-worker.mjs loads it): pure work on bytes that
+// The body of the audit log's hashing threads (hash-pool.ts bundles it): pure work on bytes that
 // the main thread read from PostgreSQL, handed over and back without copying.
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import { hashChunk, hashEventRows, type TChunkTask } from "./event-copy";
 
 export type THashTask = ({ kind: "chunk" } & TChunkTask) | { kind: "events"; events: Uint8Array };
 
-export function hashTask(task: THashTask) {
+export default function hashTask(task: THashTask) {
   if (task.kind === "chunk") {
     const r = hashChunk(task);
     return move({

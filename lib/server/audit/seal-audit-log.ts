@@ -20,13 +20,13 @@ export type TSealResult = { sealed: number; checkpoints: number; treeSize: numbe
  * leaves, stores its completed subtrees, signs a checkpoint and queues its ledger anchor in one
  * transaction, so a checkpoint exists if and only if its leaves do.
  */
-export async function sealAuditLog(opts: { batchSize?: number; maxBatches?: number } = {}): Promise<TSealResult> {
+export async function sealAuditLog(opts: { batchSize?: number; maxBatches?: number; /** Hash large batches on worker threads (default). */ threads?: boolean } = {}): Promise<TSealResult> {
   const batchSize = opts.batchSize ?? 50_000;
   const out: TSealResult = { sealed: 0, checkpoints: 0, treeSize: 0, busy: false };
   const client = await pool().connect();
   try {
     for (let i = 0; i < (opts.maxBatches ?? Infinity); i++) {
-      const r = await sealBatch(client, batchSize);
+      const r = await sealBatch(client, batchSize, opts.threads ?? true);
       if (r === "busy") {
         out.busy = true;
         break;
@@ -45,8 +45,8 @@ export async function sealAuditLog(opts: { batchSize?: number; maxBatches?: numb
 // Large batches are hashed on worker threads; the pool outlives a call (its threads end when idle).
 const THREADED_FROM = 8_000;
 let hashPool: THashPool | null = null;
-async function hashEvents(copied: Uint8Array): Promise<{ ids: string[]; hashes: Uint8Array }> {
-  if (copied.length < THREADED_FROM * 200) return hashEventRows(copied);
+async function hashEvents(copied: Uint8Array, threaded: boolean): Promise<{ ids: string[]; hashes: Uint8Array }> {
+  if (!threaded || copied.length < THREADED_FROM * 200) return hashEventRows(copied);
   hashPool ??= openHashPool(undefined, { minThreads: 0, idleTimeout: 2_000 });
   const parts = await Promise.all(splitCopy(copied, 11, hashPool.threads).map((p) => hashPool!.events(p)));
   const hashes = new Uint8Array(parts.reduce((s, p) => s + p.hashes.length, 0));
@@ -71,7 +71,7 @@ async function hashEvents(copied: Uint8Array): Promise<{ ids: string[]; hashes: 
  *    full), so once this batch commits they are all sealed and W may move up to there.
  *  - ids W+1, W+2, … that this batch sealed contiguously are sealed.
  */
-async function sealBatch(client: pg.PoolClient, batchSize: number): Promise<{ sealed: number; treeSize: number } | "busy"> {
+async function sealBatch(client: pg.PoolClient, batchSize: number, threaded: boolean): Promise<{ sealed: number; treeSize: number } | "busy"> {
   await client.query("begin");
   try {
     const lock = await client.query<{ ok: boolean }>(`select pg_try_advisory_xact_lock(${SEAL_LOCK_KEY}) as ok`);
@@ -103,7 +103,7 @@ async function sealBatch(client: pg.PoolClient, batchSize: number): Promise<{ se
         where e.id > ${watermark} and not exists (select 1 from audit_log_leaves l where l.event_id = e.id)
         order by e.id limit ${Math.floor(batchSize)}`,
     );
-    const hashed = await hashEvents(copied);
+    const hashed = await hashEvents(copied, threaded);
     const events = { rows: hashed.ids.map((id) => ({ id })) };
     let contiguous = watermark;
     for (const row of events.rows) {
