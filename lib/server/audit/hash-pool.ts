@@ -63,3 +63,13 @@ export function openHashPool(threads = Math.min(4, os.availableParallelism()), o
   };
 }
 export type THashPool = ReturnType<typeof openHashPool>;
+
+/** openHashPool, or null where threads cannot be had (a read-only node_modules): the caller hashes on its own thread. */
+export function tryOpenHashPool(...args: Parameters<typeof openHashPool>): THashPool | null {
+  try {
+    return openHashPool(...args);
+  } catch (e) {
+    console.warn(JSON.stringify({ level: "warn", msg: "audit hashing threads unavailable, hashing on one thread", error: e instanceof Error ? e.message : String(e) }));
+    return null;
+  }
+}

@@ -7,7 +7,7 @@ import { pool } from "../../db/client";
 import { auditLogOrigin, checkpointPrivateKey } from "./audit-log-keys";
 import { copyInBinary, copyOutBinary, encodeBinaryRows } from "./copy-binary";
 import { EVENT_COPY_COLUMNS, hashEventRows, splitCopy } from "./event-copy";
-import { openHashPool, type THashPool } from "./hash-pool";
+import { tryOpenHashPool, type THashPool } from "./hash-pool";
 import { loadNodes, STORED_LEVEL } from "./log-nodes";
 
 // One advisory lock serialises sealers (several workers may run): leaf numbers are assigned under it.
@@ -44,10 +44,11 @@ export async function sealAuditLog(opts: { batchSize?: number; maxBatches?: numb
 
 // Large batches are hashed on worker threads; the pool outlives a call (its threads end when idle).
 const THREADED_FROM = 8_000;
-let hashPool: THashPool | null = null;
+let hashPool: THashPool | null | undefined;
 async function hashEvents(copied: Uint8Array, threaded: boolean): Promise<{ ids: string[]; hashes: Uint8Array }> {
   if (!threaded || copied.length < THREADED_FROM * 200) return hashEventRows(copied);
-  hashPool ??= openHashPool(undefined, { minThreads: 0, idleTimeout: 2_000 });
+  if (hashPool === undefined) hashPool = tryOpenHashPool(undefined, { minThreads: 0, idleTimeout: 2_000 });
+  if (!hashPool) return hashEventRows(copied);
   const parts = await Promise.all(splitCopy(copied, 11, hashPool.threads).map((p) => hashPool!.events(p)));
   const hashes = new Uint8Array(parts.reduce((s, p) => s + p.hashes.length, 0));
   let off = 0;

@@ -6,7 +6,7 @@ import { CompactRange, equalHash, HASH_SIZE } from "../../audit-log/merkle";
 import { pool } from "../../db/client";
 import { copyOutBinary } from "./copy-binary";
 import { EVENT_COPY_COLUMNS, eventIdAt, hashChunk, leafIdSpan } from "./event-copy";
-import { openHashPool } from "./hash-pool";
+import { tryOpenHashPool } from "./hash-pool";
 import { STORED_LEVEL } from "./log-nodes";
 
 /** A bad entry: one leaf, or a range of leaves [leafIndex, lastLeaf] when only a subtree or root tells. */
@@ -70,7 +70,7 @@ export async function verifyAuditLog(opts: {
   const level = Math.max(STORED_LEVEL, opts.chunkLevel ?? CHUNK_LEVEL);
   const W = 2 ** level;
   const threads = opts.threads ?? (total > 2 * W ? Math.min(4, os.availableParallelism()) : 0);
-  const hashPool = threads > 0 ? openHashPool(threads) : null;
+  const hashPool = threads > 0 ? tryOpenHashPool(threads) : null;
   try {
     // Leaves by their index, then their events by an id range (leaves are sealed mostly in id order),
     // or by the list of ids when the chunk's ids are scattered: index range scans either way.
@@ -103,7 +103,7 @@ export async function verifyAuditLog(opts: {
       const result = hashPool ? await hashPool.chunk({ kind: "chunk", ...task }) : hashChunk(task);
       return { result, stored, hi };
     };
-    const ahead = Math.max(2, threads + 1);
+    const ahead = Math.max(2, (hashPool?.threads ?? 0) + 1);
     const pending: ReturnType<typeof fetchChunk>[] = [];
     let nextLo = 0;
     const refill = () => {
