@@ -70,6 +70,9 @@ export async function verifyAuditLog(opts: {
   const level = Math.max(STORED_LEVEL, opts.chunkLevel ?? CHUNK_LEVEL);
   const W = 2 ** level;
   const threads = opts.threads ?? (total > 2 * W ? Math.min(4, os.availableParallelism()) : 0);
+  // Counted beside the walk: PostgreSQL has time to spare while the threads hash (it is only reported, never a failure).
+  const unsealedCount = db.query<{ n: string }>(`select count(*)::text as n from audit_events e where not exists (select 1 from audit_log_leaves l where l.event_id = e.id)`);
+  unsealedCount.catch(() => {});
   const hashPool = threads > 0 ? tryOpenHashPool(threads) : null;
   try {
     // Leaves by their index, then their events by an id range (leaves are sealed mostly in id order),
@@ -224,9 +227,7 @@ export async function verifyAuditLog(opts: {
     if (latest && range.size > latest.size) bad(latest.size, null, `${range.size - latest.size} leaves after the latest checkpoint are not signed`);
     if (!latest && range.size > 0) bad(0, null, "the log has leaves but no valid checkpoint");
 
-    const unsealed = Number(
-      (await db.query<{ n: string }>(`select count(*)::text as n from audit_events e where not exists (select 1 from audit_log_leaves l where l.event_id = e.id)`)).rows[0]!.n,
-    );
+    const unsealed = Number((await unsealedCount).rows[0]!.n);
     // A single leaf ranks by its index, a range by its end: the narrowest, earliest finding comes first.
     // On the same end the narrower one comes first: a leaf ending a 512-leaf subtree is named before the subtree.
     const endOf = (p: TBadEntry) => p.lastLeaf ?? p.leafIndex ?? -1;
