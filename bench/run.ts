@@ -97,6 +97,7 @@ async function runScenario(scenario: TScenario, size: number): Promise<TResult> 
     node: process.version,
     cpus: os.availableParallelism(),
     at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    ...m.extra,
   };
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(path.join(resultsDir, `${scenario.name}.json`), JSON.stringify(result, null, 2) + "\n");

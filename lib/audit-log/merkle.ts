@@ -77,6 +77,27 @@ export class CompactRange {
     this.size = newSize;
   }
 
+  /**
+   * Appends a perfect subtree of 2^level leaves at once (its hash), as appending those leaves one by
+   * one would; the size must be a multiple of 2^level. Completed subtrees above it go to onNode.
+   */
+  appendSubtree(level: number, subtreeHash: THash, onNode?: (level: number, index: number, hash: THash) => void): void {
+    const w = 2 ** level;
+    if (this.size % w !== 0) throw new Error(`a subtree of ${w} leaves cannot follow ${this.size} leaves`);
+    let h = subtreeHash;
+    let s = this.size / w;
+    let l = level;
+    const newSize = this.size + w;
+    while (odd(s)) {
+      h = hashChildren(this.stack.pop()!, h);
+      s = half(s);
+      l++;
+      onNode?.(l, newSize / 2 ** l - 1, h);
+    }
+    this.stack.push(h);
+    this.size = newSize;
+  }
+
   root(): THash {
     if (this.stack.length === 0) return EMPTY_ROOT;
     let r = this.stack[this.stack.length - 1]!;

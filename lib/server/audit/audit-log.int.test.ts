@@ -209,6 +209,31 @@ describe("sealing the audit trail into an RFC 6962 log", () => {
       expect((await verify()).ok).toBe(true);
     });
 
+    it("the threaded verifier over small chunks reports exactly what the one-thread verifier does", async () => {
+      const threaded = () => verifyAuditLog({ publicKey: checkpointPublicKey(), origin: auditLogOrigin(), threads: 2, chunkLevel: 8 });
+      expect(await threaded()).toEqual(await verify());
+      const leaf511 = (await pool().query(`select event_id::text from audit_log_leaves where seq = 511`)).rows[0].event_id as string;
+      const [a, b] = [ids[10]!, ids[20]!];
+      const swap = [`update audit_events set id = -1 where id = ${a}`, `update audit_events set id = ${a} where id = ${b}`, `update audit_events set id = ${b} where id = -1`];
+      const last = (await verify()).leaves - 1;
+      const row = (await pool().query(`select event_id::text, encode(leaf_hash, 'hex') as h from audit_log_leaves where seq = $1`, [last])).rows[0];
+      const mid = 300;
+      const midRow = (await pool().query(`select event_id::text, encode(leaf_hash, 'hex') as h from audit_log_leaves where seq = $1`, [mid])).rows[0];
+      const cases: [string[], string[]][] = [
+        [[`update audit_events set summary = summary || '{"tampered": 1}' where id = ${leaf511}`], [`update audit_events set summary = summary - 'tampered' where id = ${leaf511}`]],
+        [swap, swap],
+        [[`delete from audit_log_leaves where seq = ${last}`], [`insert into audit_log_leaves values (${last}, ${row.event_id}, '\\x${row.h}')`]],
+        [[`delete from audit_log_leaves where seq = ${mid}`], [`insert into audit_log_leaves values (${mid}, ${midRow.event_id}, '\\x${midRow.h}')`]],
+      ];
+      for (const [sql, undo] of cases) {
+        await tampered(sql, undo, async () => {
+          const one = await verify();
+          expect(one.ok).toBe(false);
+          expect(await threaded()).toEqual(one);
+        });
+      }
+    }, 120_000);
+
     it("npm run audit:verify exits 0 on an intact log and 1 naming the first bad entry", async () => {
       const env = childEnv({ DATABASE_URL: inject("databaseUrl"), PENSION_EMBEDDED: "1" });
       const cli = ["--conditions=react-server", "scripts/audit-verify.ts"];

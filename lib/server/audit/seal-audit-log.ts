@@ -2,11 +2,12 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import { signCheckpoint } from "../../audit-log/checkpoint";
-import { eventLeafHash } from "../../audit-log/leaf";
-import { CompactRange, compactRangeNodes } from "../../audit-log/merkle";
+import { CompactRange, compactRangeNodes, HASH_SIZE } from "../../audit-log/merkle";
 import { pool } from "../../db/client";
 import { auditLogOrigin, checkpointPrivateKey } from "./audit-log-keys";
-import { LEAF_EVENT_COLUMNS, leafEventOf } from "./event-row";
+import { copyInBinary, copyOutBinary, encodeBinaryRows } from "./copy-binary";
+import { EVENT_COPY_COLUMNS, hashEventRows, splitCopy } from "./event-copy";
+import { tryOpenHashPool, type THashPool } from "./hash-pool";
 import { loadNodes, STORED_LEVEL } from "./log-nodes";
 
 // One advisory lock serialises sealers (several workers may run): leaf numbers are assigned under it.
@@ -19,13 +20,13 @@ export type TSealResult = { sealed: number; checkpoints: number; treeSize: numbe
  * leaves, stores its completed subtrees, signs a checkpoint and queues its ledger anchor in one
  * transaction, so a checkpoint exists if and only if its leaves do.
  */
-export async function sealAuditLog(opts: { batchSize?: number; maxBatches?: number } = {}): Promise<TSealResult> {
+export async function sealAuditLog(opts: { batchSize?: number; maxBatches?: number; /** Hash large batches on worker threads (default). */ threads?: boolean } = {}): Promise<TSealResult> {
   const batchSize = opts.batchSize ?? 50_000;
   const out: TSealResult = { sealed: 0, checkpoints: 0, treeSize: 0, busy: false };
   const client = await pool().connect();
   try {
     for (let i = 0; i < (opts.maxBatches ?? Infinity); i++) {
-      const r = await sealBatch(client, batchSize);
+      const r = await sealBatch(client, batchSize, opts.threads ?? true);
       if (r === "busy") {
         out.busy = true;
         break;
@@ -41,6 +42,23 @@ export async function sealAuditLog(opts: { batchSize?: number; maxBatches?: numb
   return out;
 }
 
+// Large batches are hashed on worker threads; the pool outlives a call (its threads end when idle).
+const THREADED_FROM = 8_000;
+let hashPool: THashPool | null | undefined;
+async function hashEvents(copied: Uint8Array, threaded: boolean): Promise<{ ids: string[]; hashes: Uint8Array }> {
+  if (!threaded || copied.length < THREADED_FROM * 200) return hashEventRows(copied);
+  if (hashPool === undefined) hashPool = tryOpenHashPool(undefined, { minThreads: 0, idleTimeout: 2_000 });
+  if (!hashPool) return hashEventRows(copied);
+  const parts = await Promise.all(splitCopy(copied, 11, hashPool.threads).map((p) => hashPool!.events(p)));
+  const hashes = new Uint8Array(parts.reduce((s, p) => s + p.hashes.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    hashes.set(p.hashes, off);
+    off += p.hashes.length;
+  }
+  return { ids: parts.flatMap((p) => p.ids), hashes };
+}
+
 /*
  * Which events are safe to look at (README, "Sealing and the id gap"). Leaves are numbered in
  * sealing order and each names its event, so a late commit of a low id is simply sealed later:
@@ -54,7 +72,7 @@ export async function sealAuditLog(opts: { batchSize?: number; maxBatches?: numb
  *    full), so once this batch commits they are all sealed and W may move up to there.
  *  - ids W+1, W+2, … that this batch sealed contiguously are sealed.
  */
-async function sealBatch(client: pg.PoolClient, batchSize: number): Promise<{ sealed: number; treeSize: number } | "busy"> {
+async function sealBatch(client: pg.PoolClient, batchSize: number, threaded: boolean): Promise<{ sealed: number; treeSize: number } | "busy"> {
   await client.query("begin");
   try {
     const lock = await client.query<{ ok: boolean }>(`select pg_try_advisory_xact_lock(${SEAL_LOCK_KEY}) as ok`);
@@ -79,12 +97,15 @@ async function sealBatch(client: pg.PoolClient, batchSize: number): Promise<{ se
       pendingXmax = BigInt((await client.query<{ x: string }>(`select pg_snapshot_xmax(pg_current_snapshot())::text as x`)).rows[0]!.x);
     }
 
-    const events = await client.query(
-      `select ${LEAF_EVENT_COLUMNS("e")} from audit_events e
-        where e.id > $1 and not exists (select 1 from audit_log_leaves l where l.event_id = e.id)
-        order by e.id limit $2`,
-      [watermark.toString(), batchSize],
+    // Binary COPY: no per-row text parsing here and no to_char there (event-copy.ts writes `at`).
+    const copied = await copyOutBinary(
+      client,
+      `select ${EVENT_COPY_COLUMNS("e")} from audit_events e
+        where e.id > ${watermark} and not exists (select 1 from audit_log_leaves l where l.event_id = e.id)
+        order by e.id limit ${Math.floor(batchSize)}`,
     );
+    const hashed = await hashEvents(copied, threaded);
+    const events = { rows: hashed.ids.map((id) => ({ id })) };
     let contiguous = watermark;
     for (const row of events.rows) {
       if (BigInt(row.id as string) !== contiguous + 1n) break;
@@ -112,20 +133,19 @@ async function sealBatch(client: pg.PoolClient, batchSize: number): Promise<{ se
     const edge = compactRangeNodes(size);
     const nodes = await loadNodes(client, edge);
     const range = CompactRange.fromSubtrees(size, edge.map((n) => nodes.get(`${n.level}:${n.index}`)!));
-    const seqs: string[] = [];
-    const ids: string[] = [];
-    const hashes: Buffer[] = [];
+    const first = range.size;
     const newNodes: { level: number; index: number; hash: Uint8Array }[] = [];
-    for (const row of events.rows) {
-      const h = eventLeafHash(leafEventOf(row));
-      seqs.push(String(range.size));
-      ids.push(row.id as string);
-      hashes.push(Buffer.from(h));
-      range.append(h, (level, index, hash) => {
+    for (let k = 0; k < hashed.ids.length; k++) {
+      range.append(hashed.hashes.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE), (level, index, hash) => {
         if (level >= STORED_LEVEL) newNodes.push({ level, index, hash });
       });
     }
-    await client.query(`insert into audit_log_leaves (seq, event_id, leaf_hash) select * from unnest($1::bigint[], $2::bigint[], $3::bytea[])`, [seqs, ids, hashes]);
+    const leafRows = encodeBinaryRows(
+      hashed.ids.length,
+      (k, f) => (f === 0 ? BigInt(first + k) : f === 1 ? hashed.ids[k]! : hashed.hashes.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE)),
+      ["int8", "int8", "bytea"],
+    );
+    await copyInBinary(client, "audit_log_leaves (seq, event_id, leaf_hash)", leafRows);
     if (newNodes.length) {
       await client.query(`insert into audit_log_nodes (level, idx, hash) select * from unnest($1::smallint[], $2::bigint[], $3::bytea[])`, [
         newNodes.map((n) => n.level),

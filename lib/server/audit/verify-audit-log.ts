@@ -1,10 +1,12 @@
 import "server-only";
 import type { KeyObject } from "node:crypto";
 import { CheckpointError, verifyCheckpoint } from "../../audit-log/checkpoint";
-import { eventLeafHash } from "../../audit-log/leaf";
-import { CompactRange, equalHash } from "../../audit-log/merkle";
+import os from "node:os";
+import { CompactRange, equalHash, HASH_SIZE } from "../../audit-log/merkle";
 import { pool } from "../../db/client";
-import { LEAF_EVENT_COLUMNS, leafEventOf } from "./event-row";
+import { copyOutBinary } from "./copy-binary";
+import { EVENT_COPY_COLUMNS, eventIdAt, hashChunk, leafIdSpan } from "./event-copy";
+import { tryOpenHashPool } from "./hash-pool";
 import { STORED_LEVEL } from "./log-nodes";
 
 /** A bad entry: one leaf, or a range of leaves [leafIndex, lastLeaf] when only a subtree or root tells. */
@@ -21,15 +23,27 @@ export type TVerifyReport = {
   problems: TBadEntry[];
 };
 
-const CHUNK = 50_000;
+/** Leaves are read and hashed in aligned chunks of 2^16: each chunk is a perfect subtree of its own. */
+const CHUNK_LEVEL = 16;
 
 /**
  * Re-verifies the whole log from the database, trusting only the checkpoint key: every checkpoint's
  * signature, every leaf recomputed from its event row, every checkpoint's root recomputed from
  * those leaves (which is consistency between all checkpoints: each is a prefix of the same leaves).
  * Stored leaf and subtree hashes are used only to point at the first bad entry.
+ * Rows arrive as binary COPY; leaves and the subtrees inside each chunk are hashed on worker
+ * threads (`threads`, by default one a core for a log of more than two chunks, else this thread),
+ * and this thread joins the chunks, checks the checkpoints and names what differs.
  */
-export async function verifyAuditLog(opts: { publicKey: KeyObject; origin: string; onProgress?: (done: number, total: number) => void }): Promise<TVerifyReport> {
+export async function verifyAuditLog(opts: {
+  publicKey: KeyObject;
+  origin: string;
+  onProgress?: (done: number, total: number) => void;
+  /** Hashing threads; 0 hashes on this thread. */
+  threads?: number;
+  /** log2 of the chunk size (≥ 8); for tests. */
+  chunkLevel?: number;
+}): Promise<TVerifyReport> {
   const db = pool();
   const problems: TBadEntry[] = [];
   const bad = (leafIndex: number | null, eventId: string | null, problem: string, lastLeaf?: number) => {
@@ -53,143 +67,184 @@ export async function verifyAuditLog(opts: { publicKey: KeyObject; origin: strin
   const latest = checkpoints.at(-1) ?? null;
   const total = Number((await db.query<{ n: string }>(`select coalesce(max(seq) + 1, 0)::text as n from audit_log_leaves`)).rows[0]!.n);
 
-  const range = new CompactRange();
-  let cpIndex = 0;
-  while (cpIndex < checkpoints.length && checkpoints[cpIndex]!.size === 0) cpIndex++;
-  let expected = 0;
-  let gap = false;
-  // The next chunk is read while this one is hashed: Postgres and Node work side by side.
-  // Leaves by their index, then their events by an id range (leaves are sealed mostly in id order),
-  // or by the list of ids when the chunk's ids are scattered: index range scans either way.
-  const fetchChunk = async (lo: number) => {
-    const hi = Math.min(total, lo + CHUNK);
-    const [leaves, stored] = await Promise.all([
-      db.query<{ seq: string; event_id: string }>(
-        `select l.seq::text, l.event_id::text from audit_log_leaves l where l.seq >= $1 and l.seq < $2 order by l.seq`,
-        [lo, hi],
-      ),
-      storedNodesEndingIn(lo, hi),
-    ]);
-    let min = BigInt(Number.MAX_SAFE_INTEGER);
-    let max = 0n;
-    for (const l of leaves.rows) {
-      const id = BigInt(l.event_id);
-      if (id < min) min = id;
-      if (id > max) max = id;
-    }
-    const dense = max - min < BigInt(2 * leaves.rows.length);
-    const events = leaves.rows.length
-      ? await db.query(
-          dense
-            ? `select ${LEAF_EVENT_COLUMNS("e")} from audit_events e where e.id between $1 and $2`
-            : `select ${LEAF_EVENT_COLUMNS("e")} from audit_events e where e.id = any($1::bigint[])`,
-          dense ? [min.toString(), max.toString()] : [leaves.rows.map((l) => l.event_id)],
-        )
-      : { rows: [] };
-    const byId = new Map<string, Record<string, unknown>>();
-    for (const e of events.rows) byId.set(e.id as string, e);
-    return [leaves.rows.map((l) => ({ ...l, event: byId.get(l.event_id) ?? null })), stored] as const;
-  };
-  // Stored leaf hashes are read only for 256-leaf blocks whose recomputed subtree differs from the
-  // stored one (and for the last, partial block), to name the first leaf that changed.
-  const BLOCK = 2 ** STORED_LEVEL;
-  const pinpoint = async (from: number, hashes: Uint8Array[], ids: string[], deleted: Set<number>, rangeProblem: boolean) => {
-    const r = await db.query<{ seq: string; leaf_hash: Buffer }>(
-      `select l.seq::text, l.leaf_hash from audit_log_leaves l where l.seq >= $1 and l.seq < $2 order by l.seq`,
-      [from, from + hashes.length],
-    );
-    let found = false;
-    for (const row of r.rows) {
-      const k = Number(row.seq) - from;
-      if (deleted.has(k + from)) continue;
-      if (hashes[k] && !equalHash(hashes[k], row.leaf_hash)) {
-        bad(k + from, ids[k]!, `event ${ids[k]} (leaf ${k + from}) differs from what was sealed`);
-        found = true;
+  const level = Math.max(STORED_LEVEL, opts.chunkLevel ?? CHUNK_LEVEL);
+  const W = 2 ** level;
+  const threads = opts.threads ?? (total > 2 * W ? Math.min(4, os.availableParallelism()) : 0);
+  // Counted beside the walk: PostgreSQL has time to spare while the threads hash (it is only reported, never a failure).
+  const unsealedCount = db.query<{ n: string }>(`select count(*)::text as n from audit_events e where not exists (select 1 from audit_log_leaves l where l.event_id = e.id)`);
+  unsealedCount.catch(() => {});
+  const hashPool = threads > 0 ? tryOpenHashPool(threads) : null;
+  try {
+    // Leaves by their index, then their events by an id range (leaves are sealed mostly in id order),
+    // or by the list of ids when the chunk's ids are scattered: index range scans either way.
+    // COPY takes no parameters; only numbers from the database's own int8 columns are inlined.
+    const fetchChunk = async (lo: number) => {
+      const hi = Math.min(total, lo + W);
+      const client = await db.connect();
+      let task: { lo: number; leaves: Uint8Array; events: Uint8Array };
+      let stored: Map<string, Buffer>;
+      try {
+        let leaves: Uint8Array;
+        [leaves, stored] = await Promise.all([
+          copyOutBinary(client, `select l.seq, l.event_id from audit_log_leaves l where l.seq >= ${lo} and l.seq < ${hi} order by l.seq`),
+          storedNodesEndingIn(lo, hi),
+        ]);
+        const span = leafIdSpan(leaves);
+        const dense = span.max - span.min < BigInt(2 * span.count);
+        const events = span.count
+          ? await copyOutBinary(
+              client,
+              dense
+                ? `select ${EVENT_COPY_COLUMNS("e")} from audit_events e where e.id between ${span.min} and ${span.max}`
+                : `select ${EVENT_COPY_COLUMNS("e")} from audit_events e where e.id = any('{${span.ids.join(",")}}'::bigint[])`,
+            )
+          : new Uint8Array(0);
+        task = { lo, leaves, events };
+      } finally {
+        client.release();
       }
-    }
-    if (!found && rangeProblem && !hashes.some((_, k) => deleted.has(k + from))) {
-      bad(from, null, `leaves ${from}..${from + hashes.length - 1} differ from the subtree sealed over them`, from + hashes.length - 1);
-    }
-  };
-  let next = total > 0 ? fetchChunk(0) : null;
-  let tail: { from: number; hashes: Uint8Array[]; ids: string[] } = { from: 0, hashes: [], ids: [] };
-  const deleted = new Set<number>();
-  const ZERO = new Uint8Array(32);
-  for (let lo = 0; lo < total && !gap; lo += CHUNK) {
-    const hi = Math.min(total, lo + CHUNK);
-    const [rows, stored] = await next!;
-    next = hi < total ? fetchChunk(hi) : null;
-    next?.catch(() => {});
-    const hashes: Uint8Array[] = [];
-    const ids: string[] = [];
-    const suspects: number[] = [];
-    for (const row of rows) {
-      const seq = Number(row.seq);
-      if (seq !== expected) {
-        // Every later leaf would be misplaced: the first bad entry is this one, and the walk stops.
-        bad(expected, null, `leaf ${expected} is missing (the next one is ${seq})`);
-        gap = true;
-        break;
+      const result = hashPool ? await hashPool.chunk({ kind: "chunk", ...task }) : hashChunk(task);
+      return { result, stored, hi };
+    };
+    const ahead = Math.max(2, (hashPool?.threads ?? 0) + 1);
+    const pending: ReturnType<typeof fetchChunk>[] = [];
+    let nextLo = 0;
+    const refill = () => {
+      while (pending.length < ahead && nextLo < total) {
+        const p = fetchChunk(nextLo);
+        p.catch(() => {});
+        pending.push(p);
+        nextLo += W;
       }
-      let h: Uint8Array;
-      if (!row.event) {
-        bad(seq, row.event_id, `event ${row.event_id} (leaf ${seq}) was deleted`);
+    };
+
+    // Stored leaf hashes are read only for 256-leaf blocks whose recomputed subtree differs from the
+    // stored one (and for the last, partial block), to name the first leaf that changed.
+    const BLOCK = 2 ** STORED_LEVEL;
+    const pinpoint = async (from: number, hashes: Uint8Array, ids: Uint8Array, deleted: Set<number>, rangeProblem: boolean) => {
+      const n = hashes.length / HASH_SIZE;
+      const r = await db.query<{ seq: string; leaf_hash: Buffer }>(
+        `select l.seq::text, l.leaf_hash from audit_log_leaves l where l.seq >= $1 and l.seq < $2 order by l.seq`,
+        [from, from + n],
+      );
+      let found = false;
+      for (const row of r.rows) {
+        const k = Number(row.seq) - from;
+        if (deleted.has(k + from)) continue;
+        if (k < n && !equalHash(hashes.subarray(k * HASH_SIZE, (k + 1) * HASH_SIZE), row.leaf_hash)) {
+          bad(k + from, eventIdAt(ids, k), `event ${eventIdAt(ids, k)} (leaf ${k + from}) differs from what was sealed`);
+          found = true;
+        }
+      }
+      let anyDeleted = false;
+      for (let k = 0; k < n; k++) if (deleted.has(k + from)) anyDeleted = true;
+      if (!found && rangeProblem && !anyDeleted) {
+        bad(from, null, `leaves ${from}..${from + n - 1} differ from the subtree sealed over them`, from + n - 1);
+      }
+    };
+
+    const range = new CompactRange();
+    let cpIndex = 0;
+    while (cpIndex < checkpoints.length && checkpoints[cpIndex]!.size === 0) cpIndex++;
+    let gap = false;
+    let last: Awaited<ReturnType<typeof fetchChunk>>["result"] | null = null;
+    const deleted = new Set<number>();
+    refill();
+    while (pending.length && !gap) {
+      const { result: r, stored, hi } = await pending.shift()!;
+      refill();
+      const lo = r.lo;
+      const node = (j: number, i: number) => r.levels[j]!.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
+      // The perfect subtrees that make up [lo, end) inside the chunk, largest first.
+      const pieces = (end: number) => {
+        const out: { level: number; hash: Uint8Array }[] = [];
+        let at = lo;
+        for (let j = level; j >= 0; j--) {
+          if (at + 2 ** j <= end) {
+            out.push({ level: j, hash: node(j, (at - lo) / 2 ** j) });
+            at += 2 ** j;
+          }
+        }
+        return out;
+      };
+      for (const seq of r.deleted) {
+        const id = eventIdAt(r.eventIds, seq - lo);
+        bad(seq, id, `event ${id} (leaf ${seq}) was deleted`);
         deleted.add(seq);
-        h = ZERO;
-      } else {
-        h = eventLeafHash(leafEventOf(row.event));
       }
-      hashes.push(h);
-      ids.push(row.event_id);
-      range.append(h, (level, index, hash) => {
-        if (level < STORED_LEVEL) return;
-        const s = stored.get(`${level}:${index}`);
+      const suspects: number[] = [];
+      const check = (j: number, index: number, hash: Uint8Array) => {
+        const s = stored.get(`${j}:${index}`);
         if (s && equalHash(s, hash)) return;
-        if (level === STORED_LEVEL) suspects.push(index);
-        else if (s) bad(index * 2 ** level, null, `leaves ${index * 2 ** level}..${(index + 1) * 2 ** level - 1} differ from the subtree sealed over them`, (index + 1) * 2 ** level - 1);
-      });
-      expected++;
-      while (cpIndex < checkpoints.length && checkpoints[cpIndex]!.size === range.size) {
-        const cp = checkpoints[cpIndex]!;
-        if (!equalHash(range.root(), cp.root)) {
+        if (j === STORED_LEVEL) suspects.push(index);
+        else if (s) bad(index * 2 ** j, null, `leaves ${index * 2 ** j}..${(index + 1) * 2 ** j - 1} differ from the subtree sealed over them`, (index + 1) * 2 ** j - 1);
+      };
+      for (let j = STORED_LEVEL; j < r.levels.length; j++) {
+        for (let i = 0; i < r.levels[j]!.length / HASH_SIZE; i++) check(j, lo / 2 ** j + i, node(j, i));
+      }
+      const end = lo + r.count;
+      const cpRoot = (cp: { size: number; root: Uint8Array; id: string }, root: Uint8Array) => {
+        if (!equalHash(root, cp.root)) {
           const prev = cpIndex > 0 ? checkpoints[cpIndex - 1]!.size : 0;
           bad(prev, null, `the log's first ${cp.size} leaves do not hash to checkpoint ${cp.id}'s root (a change in leaves ${prev}..${cp.size - 1})`, cp.size - 1);
         }
+      };
+      // Checkpoints inside the chunk: the edge so far, then the chunk's own pieces up to their size.
+      while (cpIndex < checkpoints.length && checkpoints[cpIndex]!.size < end) {
+        const cp = checkpoints[cpIndex]!;
+        const p = pieces(cp.size);
+        cpRoot(cp, CompactRange.fromSubtrees(cp.size, [...range.stack, ...p.map((x) => x.hash)]).root());
         cpIndex++;
       }
+      if (r.count === W) range.appendSubtree(level, node(level, 0), check);
+      else for (const p of pieces(end)) range.appendSubtree(p.level, p.hash, check);
+      while (cpIndex < checkpoints.length && checkpoints[cpIndex]!.size === range.size) {
+        cpRoot(checkpoints[cpIndex]!, range.root());
+        cpIndex++;
+      }
+      for (const b of suspects) {
+        const from = b * BLOCK;
+        await pinpoint(from, r.levels[0]!.subarray((from - lo) * HASH_SIZE, (from - lo + BLOCK) * HASH_SIZE), r.eventIds.subarray(8 * (from - lo), 8 * (from - lo + BLOCK)), deleted, true);
+      }
+      if (end < hi) {
+        // Every later leaf would be misplaced: the first bad entry is this one, and the walk stops.
+        const next =
+          r.gapSeq ?? Number((await db.query<{ s: string }>(`select min(seq)::text as s from audit_log_leaves where seq >= $1`, [hi])).rows[0]!.s);
+        bad(end, null, `leaf ${end} is missing (the next one is ${next})`);
+        gap = true;
+      }
+      last = r;
+      opts.onProgress?.(hi, total);
     }
-    for (const b of suspects) {
-      const from = b * BLOCK;
-      await pinpoint(from, hashes.slice(from - lo, from - lo + BLOCK), ids.slice(from - lo, from - lo + BLOCK), deleted, true);
+    if (!gap && last) {
+      const tailFrom = Math.floor(range.size / BLOCK) * BLOCK;
+      const k = tailFrom - last.lo;
+      if (range.size > tailFrom) await pinpoint(tailFrom, last.levels[0]!.subarray(k * HASH_SIZE), last.eventIds.subarray(8 * k), deleted, false);
     }
-    const tailFrom = Math.floor(range.size / BLOCK) * BLOCK;
-    tail = { from: tailFrom, hashes: hashes.slice(tailFrom - lo), ids: ids.slice(tailFrom - lo) };
-    opts.onProgress?.(hi, total);
-  }
-  if (!gap && tail.hashes.length) await pinpoint(tail.from, tail.hashes, tail.ids, deleted, false);
-  for (; cpIndex < checkpoints.length && !gap; cpIndex++) {
-    bad(range.size, null, `checkpoint ${checkpoints[cpIndex]!.id} covers ${checkpoints[cpIndex]!.size} leaves, the log has ${range.size}: leaves were removed`);
-  }
-  if (latest && range.size > latest.size) bad(latest.size, null, `${range.size - latest.size} leaves after the latest checkpoint are not signed`);
-  if (!latest && range.size > 0) bad(0, null, "the log has leaves but no valid checkpoint");
+    for (; cpIndex < checkpoints.length && !gap; cpIndex++) {
+      bad(range.size, null, `checkpoint ${checkpoints[cpIndex]!.id} covers ${checkpoints[cpIndex]!.size} leaves, the log has ${range.size}: leaves were removed`);
+    }
+    if (latest && range.size > latest.size) bad(latest.size, null, `${range.size - latest.size} leaves after the latest checkpoint are not signed`);
+    if (!latest && range.size > 0) bad(0, null, "the log has leaves but no valid checkpoint");
 
-  const unsealed = Number(
-    (await db.query<{ n: string }>(`select count(*)::text as n from audit_events e where not exists (select 1 from audit_log_leaves l where l.event_id = e.id)`)).rows[0]!.n,
-  );
-  // A single leaf ranks by its index, a range by its end: the narrowest, earliest finding comes first.
-  // On the same end the narrower one comes first: a leaf ending a 512-leaf subtree is named before the subtree.
-  const end = (p: TBadEntry) => p.lastLeaf ?? p.leafIndex ?? -1;
-  problems.sort((a, b) => end(a) - end(b) || (b.leafIndex ?? -1) - (a.leafIndex ?? -1));
-  return {
-    ok: problems.length === 0,
-    treeSize: latest?.size ?? 0,
-    leaves: range.size,
-    checkpoints: checkpoints.length,
-    latestRoot: latest ? Buffer.from(latest.root).toString("base64") : null,
-    unsealed,
-    firstBad: problems[0] ?? null,
-    problems,
-  };
+    const unsealed = Number((await unsealedCount).rows[0]!.n);
+    // A single leaf ranks by its index, a range by its end: the narrowest, earliest finding comes first.
+    // On the same end the narrower one comes first: a leaf ending a 512-leaf subtree is named before the subtree.
+    const endOf = (p: TBadEntry) => p.lastLeaf ?? p.leafIndex ?? -1;
+    problems.sort((a, b) => endOf(a) - endOf(b) || (b.leafIndex ?? -1) - (a.leafIndex ?? -1));
+    return {
+      ok: problems.length === 0,
+      treeSize: latest?.size ?? 0,
+      leaves: range.size,
+      checkpoints: checkpoints.length,
+      latestRoot: latest ? Buffer.from(latest.root).toString("base64") : null,
+      unsealed,
+      firstBad: problems[0] ?? null,
+      problems,
+    };
+  } finally {
+    await hashPool?.close();
+  }
 }
 
 /** Stored subtrees (level ≥ 8) whose last leaf lies in [lo, hi). */

@@ -1,0 +1,306 @@
+// Audit events and leaves read as PostgreSQL binary COPY (FORMAT binary, "Binary Format" in the
+// COPY reference of the PostgreSQL manual) and hashed into leaves and subtrees straight from the
+// bytes. Pure (no database, no server-only): the verifier's worker threads import it too.
+import { hash } from "node:crypto";
+import { fastCanonicalEventJson, type TLeafEvent } from "../../audit-log/leaf";
+import { HASH_SIZE } from "../../audit-log/merkle";
+
+// RFC 6962 hashes written straight into a larger buffer: the digest comes back as a latin1 string
+// (one byte a char), which costs the garbage collector far less than a Buffer per hash.
+/** eventLeafHash(e) (SHA-256 of 0x00 ‖ canonical JSON) into out at off. */
+function leafHashInto(e: TLeafEvent, out: Buffer, off: number): void {
+  out.write(hash("sha256", "\u0000" + fastCanonicalEventJson(e), "binary"), off, HASH_SIZE, "latin1");
+}
+const nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE, 1);
+/** hashChildren of the two 32-byte hashes at src[a] and src[a + 32] into out at off. */
+function childrenHashInto(src: Buffer, a: number, out: Buffer, off: number): void {
+  src.copy(nodeInput, 1, a, a + 2 * HASH_SIZE);
+  out.write(hash("sha256", nodeInput, "binary"), off, HASH_SIZE, "latin1");
+}
+
+/** The columns of audit_events a leaf commits to, in the order decodeEvent reads them. */
+export const EVENT_COPY_COLUMNS = (a: string) =>
+  `${a}.id, ${a}.at, ${a}.actor_id, ${a}.actor_role, ${a}.action, ${a}.target_type, ${a}.target_id, ${a}.region_code, ${a}.summary, ${a}.request_id, ${a}.ip`;
+const EVENT_FIELDS = 11;
+
+const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
+
+/** Walks the tuples of one binary COPY output; after next() returns true, start/len describe the tuple's fields (len -1: NULL). */
+export class CopyReader {
+  readonly buf: Buffer;
+  private pos: number;
+  readonly start: Int32Array;
+  readonly len: Int32Array;
+  /** Where the current tuple starts (its field count), for finding it again. */
+  tupleAt = 0;
+
+  constructor(data: Uint8Array, readonly fields: number) {
+    this.buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    this.start = new Int32Array(fields);
+    this.len = new Int32Array(fields);
+    if (this.buf.length === 0) {
+      this.pos = 0;
+      return;
+    }
+    for (let i = 0; i < SIGNATURE.length; i++) if (this.buf[i] !== SIGNATURE[i]) throw new Error("not a binary COPY stream");
+    this.pos = 11 + 4 + 4 + this.buf.readUInt32BE(15);
+  }
+
+  next(): boolean {
+    const b = this.buf;
+    if (this.pos >= b.length) return false;
+    const n = b.readInt16BE(this.pos);
+    if (n === -1) return false;
+    if (n !== this.fields) throw new Error(`binary COPY tuple has ${n} fields, expected ${this.fields}`);
+    this.tupleAt = this.pos;
+    this.read(this.pos);
+    return true;
+  }
+
+  /** Decodes the field offsets of the tuple at `at` (an earlier tupleAt). */
+  read(at: number): void {
+    const b = this.buf;
+    let p = at + 2;
+    for (let i = 0; i < this.fields; i++) {
+      const l = b.readInt32BE(p);
+      p += 4;
+      this.start[i] = p;
+      this.len[i] = l;
+      if (l > 0) p += l;
+    }
+    this.pos = p;
+  }
+
+  /** int8 field as a number when it is a safe integer, else as a bigint. */
+  int8(i: number): number | bigint {
+    const s = this.start[i]!;
+    const hi = this.buf.readInt32BE(s);
+    if (hi >= -0x200000 && hi < 0x200000) return hi * 0x100000000 + this.buf.readUInt32BE(s + 4);
+    return this.buf.readBigInt64BE(s);
+  }
+
+  text(i: number): string | null {
+    const l = this.len[i]!;
+    return l < 0 ? null : this.buf.toString("utf8", this.start[i]!, this.start[i]! + l);
+  }
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+function uuidText(b: Buffer, s: number): string {
+  let out = "";
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) out += "-";
+    out += HEX[b[s + i]!];
+  }
+  return out;
+}
+
+// A timestamptz is microseconds since 2000-01-01 00:00 UTC; int8 extremes are ±infinity.
+const PG_EPOCH_MS = 946_684_800_000;
+const pad = (n: number, w: number) => String(n).padStart(w, "0");
+
+/**
+ * `at` exactly as to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') writes it: for
+ * years 1–9999 that is Date.toISOString(); to_char writes a BC year as its positive number and a
+ * year past 9999 without a sign, and gives NULL for ±infinity.
+ */
+// Events written in one transaction share their `at` (its start): the last one written is kept.
+let lastHi = 0;
+let lastLo = 0;
+let lastAt: string | null = null;
+export function formatEventAt(b: Buffer, s: number): string | null {
+  const hi = b.readInt32BE(s);
+  const lo = b.readUInt32BE(s + 4);
+  if (lastAt !== null && hi === lastHi && lo === lastLo) return lastAt;
+  const at = formatAt(b, s, hi, lo);
+  if (at !== null) [lastHi, lastLo, lastAt] = [hi, lo, at];
+  return at;
+}
+function formatAt(b: Buffer, s: number, hi: number, lo: number): string | null {
+  if ((hi === 0x7fffffff && lo === 0xffffffff) || (hi === -0x80000000 && lo === 0)) return null;
+  let ms: number;
+  if (hi >= -0x200000 && hi < 0x200000) ms = Math.floor((hi * 0x100000000 + lo) / 1000);
+  else {
+    const us = b.readBigInt64BE(s);
+    ms = Number(us / 1000n - (us % 1000n < 0n ? 1n : 0n));
+  }
+  const d = new Date(PG_EPOCH_MS + ms);
+  const y = d.getUTCFullYear();
+  if (Number.isNaN(y)) throw new Error("audit event time is outside the range this verifier can write");
+  if (y >= 1 && y <= 9999) return d.toISOString();
+  return (
+    `${pad(y <= 0 ? 1 - y : y, 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T` +
+    `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(d.getUTCMilliseconds(), 3)}Z`
+  );
+}
+
+/** The event of the reader's current tuple (EVENT_COPY_COLUMNS), as the leaf commits to it. */
+export function decodeEvent(r: CopyReader): TLeafEvent {
+  const b = r.buf;
+  const id = r.int8(0);
+  const sl = r.len[8]!;
+  const ss = r.start[8]!;
+  // jsonb's binary form is a version byte (1) and the text jsonb_out writes.
+  if (sl > 0 && b[ss] !== 1) throw new Error(`unknown jsonb binary version ${b[ss]}`);
+  return {
+    id: String(id),
+    at: r.len[1]! < 0 ? (null as unknown as string) : (formatEventAt(b, r.start[1]!) as string),
+    actorId: r.len[2]! < 0 ? null : uuidText(b, r.start[2]!),
+    actorRole: r.text(3) as string,
+    action: r.text(4) as string,
+    targetType: r.text(5) as string,
+    targetId: r.text(6),
+    regionCode: r.text(7),
+    summary: sl < 0 ? null : JSON.parse(b.toString("utf8", ss + 1, ss + sl)),
+    requestId: r.text(9),
+    ip: r.text(10),
+  };
+}
+
+/** Leaf hashes (32 bytes each, in row order) and event ids of a binary COPY of EVENT_COPY_COLUMNS. */
+export function hashEventRows(events: Uint8Array): { ids: string[]; hashes: Buffer } {
+  const r = new CopyReader(events, EVENT_FIELDS);
+  const ids: string[] = [];
+  const offsets: number[] = [];
+  while (r.next()) offsets.push(r.tupleAt);
+  const hashes = Buffer.from(new ArrayBuffer(offsets.length * HASH_SIZE));
+  offsets.forEach((at, k) => {
+    r.read(at);
+    const e = decodeEvent(r);
+    ids.push(e.id);
+    leafHashInto(e, hashes, k * HASH_SIZE);
+  });
+  return { ids, hashes };
+}
+
+export type TChunkTask = {
+  /** The chunk's first leaf index: a multiple of 2^levels. */
+  lo: number;
+  /** Binary COPY of (seq, event_id) of the chunk's leaves, in seq order. */
+  leaves: Uint8Array;
+  /** Binary COPY of EVENT_COPY_COLUMNS of (at least) the events those leaves name. */
+  events: Uint8Array;
+};
+
+export type TChunkResult = {
+  lo: number;
+  /** Leaves walked: up to the first missing leaf index, if any. */
+  count: number;
+  /** The seq found where leaf lo + count was expected (the walk stopped there), or null. */
+  gapSeq: number | null;
+  /** The event id of each walked leaf, as int8 big-endian bytes (eventIdAt reads one). */
+  eventIds: Uint8Array;
+  /** Leaf indexes whose event row is gone (their leaf hash is taken as 32 zero bytes). */
+  deleted: number[];
+  /** levels[j]: the complete perfect subtrees of 2^j leaves in [lo, lo + count), 32 bytes each; levels[0] are the leaf hashes. */
+  levels: Uint8Array[];
+};
+
+/**
+ * Recomputes a chunk of the log from its rows: each leaf from its event, then every perfect
+ * subtree inside the chunk. Trusts nothing stored (stored hashes are not even read here).
+ */
+export function hashChunk(task: TChunkTask): TChunkResult {
+  const leaves = new CopyReader(task.leaves, 2);
+  const idBytes: number[] = [];
+  const ids: number[] = [];
+  let gapSeq: number | null = null;
+  let count = 0;
+  let safe = true;
+  while (leaves.next()) {
+    const seq = Number(leaves.int8(0));
+    if (seq !== task.lo + count) {
+      gapSeq = seq;
+      break;
+    }
+    idBytes.push(leaves.start[1]!);
+    const id = leaves.int8(1);
+    if (typeof id !== "number") safe = false;
+    ids.push(Number(id));
+    count++;
+  }
+  const eventIds = new Uint8Array(new ArrayBuffer(8 * count));
+  for (let k = 0; k < count; k++) eventIds.set(leaves.buf.subarray(idBytes[k]!, idBytes[k]! + 8), 8 * k);
+  // Where each event's tuple starts, by its id.
+  const events = new CopyReader(task.events, EVENT_FIELDS);
+  const byNumber = new Map<number, number>();
+  const byBig = new Map<bigint, number>();
+  while (events.next()) {
+    const id = events.int8(0);
+    if (typeof id === "number") byNumber.set(id, events.tupleAt);
+    else byBig.set(id, events.tupleAt);
+  }
+  const whereOf = (k: number) =>
+    safe ? byNumber.get(ids[k]!) : byBig.get(leaves.buf.readBigInt64BE(idBytes[k]!)) ?? byNumber.get(Number(leaves.buf.readBigInt64BE(idBytes[k]!)));
+
+  // One buffer for every level: count + count/2 + … hashes, transferred back whole.
+  const sizes: number[] = [];
+  for (let n = count; ; n = Math.floor(n / 2)) {
+    sizes.push(n);
+    if (n <= 1) break;
+  }
+  const total = sizes.reduce((s, n) => s + n, 0);
+  const all = Buffer.from(new ArrayBuffer(Math.max(1, total) * HASH_SIZE));
+  const starts: number[] = [];
+  let off = 0;
+  for (const n of sizes) {
+    starts.push(off * HASH_SIZE);
+    off += n;
+  }
+  const deleted: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const at = whereOf(k);
+    if (at === undefined) {
+      deleted.push(task.lo + k);
+      continue; // a zero hash: the buffer starts zeroed
+    }
+    events.read(at);
+    leafHashInto(decodeEvent(events), all, k * HASH_SIZE);
+  }
+  for (let j = 1; j < sizes.length; j++) {
+    for (let i = 0; i < sizes[j]!; i++) childrenHashInto(all, starts[j - 1]! + 2 * i * HASH_SIZE, all, starts[j]! + i * HASH_SIZE);
+  }
+  const levels = sizes.map((n, j) => new Uint8Array(all.buffer, starts[j]!, n * HASH_SIZE));
+  return { lo: task.lo, count, gapSeq, eventIds, deleted, levels };
+}
+
+export const eventIdAt = (ids: Uint8Array, k: number) => String(Buffer.from(ids.buffer, ids.byteOffset, ids.byteLength).readBigInt64BE(8 * k));
+
+/** Min and max event id of a leaves COPY, and how many leaves. */
+export function leafIdSpan(leavesCopy: Uint8Array): { count: number; min: bigint; max: bigint; ids: bigint[] } {
+  const r = new CopyReader(leavesCopy, 2);
+  const ids: bigint[] = [];
+  let min = 0n;
+  let max = 0n;
+  while (r.next()) {
+    const id = r.buf.readBigInt64BE(r.start[1]!);
+    if (ids.length === 0 || id < min) min = id;
+    if (ids.length === 0 || id > max) max = id;
+    ids.push(id);
+  }
+  return { count: ids.length, min, max, ids };
+}
+
+/** Splits a binary COPY output into at most `parts` valid binary COPY outputs of consecutive tuples (each in an ArrayBuffer of its own). */
+export function splitCopy(data: Uint8Array, fields: number, parts: number): Uint8Array[] {
+  const r = new CopyReader(data, fields);
+  const starts: number[] = [];
+  while (r.next()) starts.push(r.tupleAt);
+  if (starts.length === 0 || parts <= 1) return [data];
+  const header = 19 + r.buf.readUInt32BE(15);
+  const endOfTuples = r.buf.length - 2;
+  const per = Math.ceil(starts.length / parts);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < starts.length; i += per) {
+    const a = starts[i]!;
+    const b = i + per < starts.length ? starts[i + per]! : endOfTuples;
+    const u = new Uint8Array(new ArrayBuffer(header + (b - a) + 2));
+    u.set(r.buf.subarray(0, header), 0);
+    u.set(r.buf.subarray(a, b), header);
+    u[u.length - 2] = 0xff;
+    u[u.length - 1] = 0xff;
+    out.push(u);
+  }
+  return out;
+}
