@@ -1,6 +1,5 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { once } from "node:events";
 import { Readable, Transform } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
@@ -60,6 +59,17 @@ async function finish(importId: string, fields: Partial<Record<string, unknown>>
     `update roll_imports set ${keys.map((k, i) => `${k} = $${i + 2}`).join(", ")}, finished_at = now() where id = $1`,
     [importId, ...keys.map((k) => fields[k])],
   );
+}
+
+/** Resolves when a writable drains, or is done for (its error is the segment's to report). */
+function drained(w: NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      w.off("drain", done).off("close", done).off("error", done);
+      resolve();
+    };
+    w.on("drain", done).on("close", done).on("error", done);
+  });
 }
 
 const LF = 0x0a;
@@ -165,9 +175,7 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
     const s = segment;
     s.batches.push(b);
     s.rows += b.valid;
-    if (b.valid && !s.error && !s.copy.write(b.rows)) {
-      await Promise.race([once(s.copy, "drain"), once(s.copy, "close")]).catch(() => {});
-    }
+    if (b.valid && !s.error && !s.copy.write(b.rows)) await drained(s.copy);
     if (s.rows >= SEGMENT_ROWS) await closeSegment();
   }
 
