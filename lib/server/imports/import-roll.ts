@@ -97,7 +97,15 @@ function countByte(buf: Buffer, byte: number): number {
  * one transaction or not at all, rejected rows are reported with line and reason, and rows already
  * on the roll unchanged are counted, not duplicated, so re-importing a file changes nothing.
  */
-export async function importRoll(actor: TActor, importId: string, body: Readable): Promise<TImportSummary> {
+export async function importRoll(
+  actor: TActor,
+  importId: string,
+  body: Readable,
+  /** Smaller blocks and segments, so that tests cross their edges with a few rows. */
+  tuning: { blockBytes?: number; segmentRows?: number } = {},
+): Promise<TImportSummary> {
+  const blockBytes = tuning.blockBytes ?? BLOCK_BYTES;
+  const segmentRows = tuning.segmentRows ?? SEGMENT_ROWS;
   const imp = await pool().query<{ user_id: string; status: string }>(`select user_id, status from roll_imports where id = $1`, [importId]);
   const row = imp.rows[0];
   if (!row || row.user_id !== actor.userId) throw AppError.notFound("Import");
@@ -176,7 +184,7 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
     s.batches.push(b);
     s.rows += b.valid;
     if (b.valid && !s.error && !s.copy.write(b.rows)) await drained(s.copy);
-    if (s.rows >= SEGMENT_ROWS) await closeSegment();
+    if (s.rows >= segmentRows) await closeSegment();
   }
 
   /**
@@ -309,7 +317,7 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
     while (!done) {
       const parts: Buffer[] = [carry];
       let size = carry.length;
-      while (size < BLOCK_BYTES) {
+      while (size < blockBytes) {
         const r = await it.next();
         if (r.done) {
           done = true;
@@ -322,7 +330,7 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
       const cut = done ? buf.length : buf.lastIndexOf(LF) + 1;
       if (cut === 0) {
         // No line end in a whole block: a very long line; read on until one comes.
-        if (buf.length < 16 * BLOCK_BYTES) {
+        if (buf.length < 16 * blockBytes) {
           carry = buf;
           continue;
         }
