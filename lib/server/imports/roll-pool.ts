@@ -13,8 +13,13 @@ const WORKER = "roll-worker.mjs";
  * bundled and its own URL may point into .next), under the project root the server runs from.
  */
 function workerFile(): string {
-  const beside = path.join(path.dirname(fileURLToPath(import.meta.url)), WORKER);
-  if (existsSync(beside)) return beside;
+  let beside = "";
+  try {
+    beside = path.join(path.dirname(fileURLToPath(import.meta.url)), WORKER);
+  } catch {
+    // a bundle's own URL need not be a file: URL
+  }
+  if (beside && existsSync(beside)) return beside;
   const fromRoot = path.join(/*turbopackIgnore: true*/ process.cwd(), "lib", "server", "imports", WORKER);
   if (existsSync(fromRoot)) return fromRoot;
   throw new Error(`roll import: cannot find its worker file ${WORKER} (looked beside ${beside} and at ${fromRoot})`);
