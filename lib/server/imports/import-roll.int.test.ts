@@ -60,6 +60,51 @@ describe("roll CSV import", () => {
     expect(audit).toHaveLength(2);
   });
 
+  it("reads a file without quotes in blocks, with the same line numbers, rejections and clashes, LF or CRLF", async () => {
+    // Unquoted rows take the worker path as raw lines; tiny blocks and segments make every row
+    // cross an edge: rows prepared in different batches, COPY segments that clash and fall back.
+    const plain = async (county: string, over: { amount?: string; name?: string; id?: string; birth?: string } = {}) => {
+      const u = over.id ? { id: over.id, birth: over.birth! } : await uniqueNationalId(county);
+      return { id: u.id, birth: u.birth, text: `${u.id},${over.name ?? "张三"},male,${u.birth},${county},南明区花果园1号,13800000000,enterprise,${over.amount ?? "300000"},active,2003-05-01` };
+    };
+    const a = await plain("520102");
+    const d = await plain("520103");
+    const lines = [
+      ROLL_CSV_HEADER.trimEnd(), // 1
+      a.text, // 2
+      "", // 3: empty, skipped
+      (await plain("520102")).text, // 4
+      (await plain("520102", { amount: "-1" })).text, // 5: negative amount
+      (await plain("520111")).text, // 6
+      (await plain("520102", { id: a.id, birth: a.birth, name: "王五" })).text, // 7: repeats line 2
+      d.text, // 8
+      "x,y", // 9: two columns
+      (await plain("520102")).text, // 10
+      d.text, // 11: repeats line 8
+      (await plain("520113")).text, // 12, no line end after it
+    ];
+    const tuning = { blockBytes: 200, segmentRows: 2 };
+    const byLine = async (id: string) =>
+      Object.fromEntries((await listImportRejections(officer.actor, id, 1, 100, "en")).items.map((x) => [`${x.line}:${x.field}`, x.reason]));
+    const before = await rosterSize();
+    const first = await startRollImport(officer.actor, { fileName: "roll.csv", size: 1 });
+    const r = await importRoll(officer.actor, first.id, Readable.from([Buffer.from(lines.join("\n"))]), tuning);
+    expect(r).toMatchObject({ status: "completed", rowsRead: 10, rowsInserted: 6, rowsUnchanged: 0, rowsRejected: 4 });
+    expect(await rosterSize()).toBe(before + 6);
+    const rej = await byLine(r.id);
+    expect(Object.keys(rej).sort()).toEqual(["11:national_id", "5:monthly_pension_fen", "7:national_id", "9:row"]);
+    expect(rej["7:national_id"]).toMatch(/line 2\b/);
+    expect(rej["11:national_id"]).toMatch(/line 8\b/);
+
+    // The same file with CRLF line ends, again: every row is on the roll already.
+    const again = await startRollImport(officer.actor, { fileName: "roll.csv", size: 1 });
+    const r2 = await importRoll(officer.actor, again.id, Readable.from([Buffer.from(lines.join("\r\n"))]), tuning);
+    expect(r2).toMatchObject({ status: "completed", rowsRead: 10, rowsInserted: 0, rowsUnchanged: 6, rowsRejected: 4 });
+    const rej2 = await byLine(r2.id);
+    expect(rej2).toEqual(rej);
+    expect(await rosterSize()).toBe(before + 6);
+  });
+
   it("rejects a row already on the roll with different details instead of overwriting it", async () => {
     const line = await row("520111");
     await run(officer, ROLL_CSV_HEADER + line);

@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { Readable, Transform, Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { Readable, Transform } from "node:stream";
+import { finished, pipeline } from "node:stream/promises";
 import { StringDecoder } from "node:string_decoder";
 import { parse } from "csv-parse";
 import { from as copyFrom } from "pg-copy-streams";
@@ -13,19 +13,23 @@ import { ENROL_JOB_OPTIONS, QUEUES } from "../jobs/queues";
 import { vmsg } from "../../i18n/validation";
 import type { TActor } from "../actor";
 import { AppError } from "../app-error";
-import { inScope } from "../regions/scope";
 import { countyCodes } from "../regions/region-names";
-import { encryptPii, piiHmac } from "../pensioners/pii-crypto";
-import { copyText, mapHeader, uuidv7, validateRecord, type TRollField } from "./roll-csv";
+import { mapHeader, type TRollField } from "./roll-csv";
+import { rollPool } from "./roll-pool";
+import { idMsFor, PREPARED_COLUMNS, type TPrepareBatch, type TPrepared, type TPrepareTask } from "./roll-prepare";
 
 /** The largest roll file accepted (a province's 10 M pensioners fit in about 1.5 GB). */
 export const MAX_IMPORT_BYTES = 1536 * 1024 * 1024;
 const REJECTION_BATCH = 5000;
-const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex");
 const PROGRESS_EVERY_MS = 500;
-const COPY_PART_BYTES = 256 * 1024;
-/** Rows Postgres lands at a time while the next chunk is being read (see loadChunk). */
-const CHUNK_ROWS = 50_000;
+/** Bytes of file a worker prepares at a time (about 6,000 rows of the demo roll). */
+const BLOCK_BYTES = 1 << 20;
+/** Records a worker prepares at a time when the file has quotes and is parsed here. */
+const RECORD_BATCH = 5000;
+/** Prepared batches waiting to land, at most: enough to keep every worker busy while Postgres lands one. */
+const MAX_QUEUED = 8;
+/** Rows one COPY (one savepoint) lands: a clash costs at most this much work redone. */
+const SEGMENT_ROWS = 200_000;
 
 export type TImportSummary = {
   id: string;
@@ -38,40 +42,7 @@ export type TImportSummary = {
 };
 
 type TRejection = { line: number; field: string; reason: string };
-
-/**
- * Valid rows as COPY text, gathered into ~256 KB buffers: one CopyData message (two socket writes)
- * per row costs more than validating and encrypting the row, and a row's string, copied out at once,
- * dies young instead of being carried through the garbage collector until its chunk is sent.
- */
-class CopyChunk {
-  rows = 0;
-  private parts: Buffer[] = [];
-  private buf = Buffer.allocUnsafe(COPY_PART_BYTES);
-  private at = 0;
-
-  add(row: string): void {
-    // A UTF-16 code unit takes at most 3 bytes of UTF-8, so this bound never truncates a row.
-    if (this.buf.length - this.at < row.length * 3) {
-      this.parts.push(this.buf.subarray(0, this.at));
-      this.buf = Buffer.allocUnsafe(Math.max(COPY_PART_BYTES, row.length * 3));
-      this.at = 0;
-    }
-    this.at += this.buf.write(row, this.at);
-    this.rows++;
-  }
-
-  /** The rows so far, and a fresh start. */
-  take(): Buffer[] {
-    const parts = this.parts;
-    if (this.at) parts.push(this.buf.subarray(0, this.at));
-    this.parts = [];
-    this.buf = Buffer.allocUnsafe(COPY_PART_BYTES);
-    this.at = 0;
-    this.rows = 0;
-    return parts;
-  }
-}
+type THeader = { index: Record<TRollField, number>; width: number };
 
 async function flushRejections(importId: string, batch: TRejection[]): Promise<void> {
   if (!batch.length) return;
@@ -90,18 +61,57 @@ async function finish(importId: string, fields: Partial<Record<string, unknown>>
   );
 }
 
+/** Resolves when a writable drains, or is done for (its error is the segment's to report). */
+function drained(w: NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      w.off("drain", done).off("close", done).off("error", done);
+      resolve();
+    };
+    w.on("drain", done).on("close", done).on("error", done);
+  });
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+
+/** Line feeds in buf, or -1 when a CRLF file has a line feed without its carriage return. */
+function countLines(buf: Buffer, crlf: boolean): number {
+  let n = 0;
+  for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) {
+    if (crlf && buf[i - 1] !== CR) return -1;
+    n++;
+  }
+  return n;
+}
+
+function countByte(buf: Buffer, byte: number): number {
+  let n = 0;
+  for (let i = buf.indexOf(byte); i !== -1; i = buf.indexOf(byte, i + 1)) n++;
+  return n;
+}
+
 /**
  * Streams a roll CSV into the pensioners table. Every row is validated; valid rows land together in
  * one transaction or not at all, rejected rows are reported with line and reason, and rows already
  * on the roll unchanged are counted, not duplicated, so re-importing a file changes nothing.
  */
-export async function importRoll(actor: TActor, importId: string, body: Readable): Promise<TImportSummary> {
+export async function importRoll(
+  actor: TActor,
+  importId: string,
+  body: Readable,
+  /** Smaller blocks and segments, so that tests cross their edges with a few rows. */
+  tuning: { blockBytes?: number; segmentRows?: number } = {},
+): Promise<TImportSummary> {
+  const blockBytes = tuning.blockBytes ?? BLOCK_BYTES;
+  const segmentRows = tuning.segmentRows ?? SEGMENT_ROWS;
   const imp = await pool().query<{ user_id: string; status: string }>(`select user_id, status from roll_imports where id = $1`, [importId]);
   const row = imp.rows[0];
   if (!row || row.user_id !== actor.userId) throw AppError.notFound("Import");
   if (row.status !== "running") throw new AppError("CONFLICT", "This import has already finished");
 
-  const counties = await countyCodes();
+  const counties = [...(await countyCodes())];
   const sha = createHash("sha256");
   let bytes = 0;
   let rowsRead = 0;
@@ -109,7 +119,7 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
   let rejections: TRejection[] = [];
   let pendingFlush: Promise<void> = Promise.resolve();
   let lastProgress = Date.now();
-  let header: { index: Record<TRollField, number>; width: number } | null = null;
+  let header: THeader | null = null;
   let fatal: string | null = null;
 
   const reject = (line: number, errs: { field: string; reason: string }[]) => {
@@ -121,6 +131,19 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
       pendingFlush = pendingFlush.then(() => flushRejections(importId, batch));
     }
   };
+  const progress = () => {
+    if (Date.now() - lastProgress <= PROGRESS_EVERY_MS) return;
+    lastProgress = Date.now();
+    void pool().query(`update roll_imports set bytes_read = $2, rows_read = $3, rows_rejected = $4 where id = $1`, [importId, bytes, rowsRead, rejected]).catch(() => {});
+  };
+  const setHeader = (cells: string[]) => {
+    const m = mapHeader(cells);
+    if ("error" in m) {
+      fatal = m.error;
+      throw new AppError("VALIDATION", "The first line must be the roll's header", { fieldErrors: [{ path: "file.header", message: m.error }] });
+    }
+    header = { index: m.index, width: cells.length };
+  };
 
   const meter = new Transform({
     transform(chunk: Buffer, _enc, cb) {
@@ -130,109 +153,91 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
       cb(null, chunk);
     },
   });
-  // Decode leniently so a badly encoded row becomes one rejection rather than the end of the file.
-  const decoder = new StringDecoder("utf8");
-  const decode = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      cb(null, decoder.write(chunk));
-    },
-    flush(cb) {
-      cb(null, decoder.end());
-    },
-  });
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, info: true });
-  parser.on("skip", (err: { lines?: number; message: string }) => {
-    rowsRead++;
-    reject(err.lines ?? 0, [{ field: "row", reason: vmsg("malformed", { detail: err.message }) }]);
-  });
-
-  const pending = new CopyChunk();
-  /** Validates and encrypts one record, gathering it into the next chunk when valid. */
-  const take = (cells: string[], line: number, out: Transform) => {
-    if (!header) {
-      const m = mapHeader(cells);
-      if ("error" in m) {
-        fatal = m.error;
-        throw new AppError("VALIDATION", "The first line must be the roll's header", { fieldErrors: [{ path: "file.header", message: m.error }] });
-      }
-      header = { index: m.index, width: cells.length };
-      return;
-    }
-    rowsRead++;
-    const r = validateRecord(cells, header.index, header.width);
-    if (!r.ok) {
-      reject(line, r.errors);
-    } else if (!counties.has(r.value.regionCode) || !inScope(r.value.regionCode, actor.regions)) {
-      reject(line, [{ field: "region_code", reason: vmsg("notInRegion") }]);
-    } else {
-      const p = r.value;
-      const { cipher, keyVersion } = encryptPii(p.nationalId);
-      pending.add(
-        `${line}\t${uuidv7()}\t\\\\x${hex(piiHmac(p.nationalId))}\t\\\\x${hex(cipher)}\t${keyVersion}\t` +
-          `${p.nationalId.slice(0, 4)}\t${p.nationalId.slice(14)}\t${copyText(p.name)}\t${p.sex}\t${p.birthDate}\t` +
-          `${p.regionCode}\t${copyText(p.address)}\t${p.phone}\t${p.scheme}\t${p.monthlyPensionFen}\t${p.paymentStatus}\t${p.enrolledOn}\n`,
-      );
-      if (pending.rows >= CHUNK_ROWS) out.push(pending.take());
-    }
-  };
-  const toChunks = new Transform({
-    writableObjectMode: true,
-    readableObjectMode: true,
-    // At most one finished chunk waits while Postgres loads another: memory stays at a few chunks.
-    readableHighWaterMark: 1,
-    transform({ record, info }: { record: string[]; info: { lines: number } }, _enc, cb) {
-      try {
-        take(record, info.lines, this);
-      } catch (e) {
-        return cb(e as Error);
-      }
-      if (Date.now() - lastProgress > PROGRESS_EVERY_MS) {
-        lastProgress = Date.now();
-        void pool().query(`update roll_imports set bytes_read = $2, rows_read = $3, rows_rejected = $4 where id = $1`, [importId, bytes, rowsRead, rejected]).catch(() => {});
-      }
-      cb();
-    },
-    flush(cb) {
-      cb(null, pending.rows ? pending.take() : undefined);
-    },
-  });
 
   const client: pg.PoolClient = await pool().connect();
   let inserted = 0;
   let unchanged = 0;
-  let loading: Promise<void> = Promise.resolve();
+
+  // ---- Landing: prepared batches, in file order, stream into pensioners through COPY ----
+
+  /** One COPY straight into pensioners under a savepoint; the batches are kept in case it clashes. */
+  type TSegment = { copy: ReturnType<typeof copyFrom>; batches: TPrepared[]; rows: number; error: Error | null };
+  let segment: TSegment | null = null;
+
+  async function copyIn(sql: string, parts: Uint8Array[]): Promise<number> {
+    const copy = client.query(copyFrom(sql));
+    await pipeline(Readable.from(parts.filter((p) => p.length)), copy);
+    return copy.rowCount;
+  }
+
+  async function openSegment(): Promise<TSegment> {
+    await client.query("savepoint roll_segment");
+    const copy = client.query(copyFrom(`copy pensioners (${PREPARED_COLUMNS}) from stdin`));
+    const s: TSegment = { copy, batches: [], rows: 0, error: null };
+    copy.on("error", (e: Error) => (s.error ??= e));
+    return s;
+  }
+
+  async function land(b: TPrepared): Promise<void> {
+    segment ??= await openSegment();
+    const s = segment;
+    s.batches.push(b);
+    s.rows += b.valid;
+    if (b.valid && !s.error && !s.copy.write(b.rows)) await drained(s.copy);
+    if (s.rows >= segmentRows) await closeSegment();
+  }
 
   /**
-   * Lands one chunk. Duplicates within it are set aside first (the earliest line stands); the rest go
-   * straight into pensioners, and the unique index on id_hmac turns away the ID numbers already
-   * there, which are then worded: a repeat of an earlier line of this file (import_seen remembers
-   * every line that stood), an unchanged pensioner, or a pensioner with different details. Looking
-   * each row up on the roll beforehand would cost as much as the insert, and more as the roll grows.
+   * Ends the open COPY. Rows that clash with the roll (an ID number already there, or twice in the
+   * file) fail it on the unique index on id_hmac: the segment is rolled back to its savepoint and
+   * landed again row by row in SQL (landClashing), which words each clash. A fresh roll never pays for that.
    */
-  async function loadChunk(chunk: Buffer[]): Promise<void> {
-    const copy = client.query(copyFrom(`copy import_rows from stdin`));
-    await pipeline(Readable.from(chunk), copy);
+  async function closeSegment(): Promise<void> {
+    const s = segment;
+    if (!s) return;
+    segment = null;
+    if (!s.error) {
+      s.copy.end();
+      await finished(s.copy).catch((e: Error) => (s.error ??= e));
+    }
+    if (s.error) {
+      if ((s.error as { code?: string }).code !== "23505") throw s.error;
+      await client.query("rollback to savepoint roll_segment");
+      await landClashing(s.batches);
+    } else {
+      await client.query("release savepoint roll_segment");
+      inserted += s.copy.rowCount;
+      await copyIn(`copy import_seen (line, id, id_hmac) from stdin`, s.batches.map((b) => b.seen));
+    }
+  }
+
+  /**
+   * Lands a segment with clashes. Duplicates within it are set aside first (the earliest line
+   * stands); the rest go into pensioners, and the unique index on id_hmac turns away the ID numbers
+   * already there, which are then worded: a repeat of an earlier line of this file (import_seen
+   * remembers every line that stood), an unchanged pensioner, or a pensioner with different details.
+   */
+  async function landClashing(batches: TPrepared[]): Promise<void> {
+    const total = await copyIn(`copy import_raw (${PREPARED_COLUMNS}) from stdin`, batches.map((b) => b.rows));
+    await copyIn(`copy import_lines (line, id, id_hmac) from stdin`, batches.map((b) => b.seen));
+    await client.query(`insert into import_rows select l.line, r.* from import_raw r join import_lines l using (id) order by l.line`);
+    await client.query(`truncate import_raw, import_lines`);
 
     const dups = await client.query<{ line: number; first: number }>(`
       with ranked as (select line, min(line) over (partition by id_hmac) as first from import_rows)
       delete from import_rows t using ranked r where t.line = r.line and r.line <> r.first
       returning t.line, r.first`);
-    await client.query(`insert into import_seen select id_hmac, line from import_rows`);
+    await client.query(`insert into import_seen (line, id, id_hmac) select line, id, id_hmac from import_rows`);
 
-    // import_rows is in line order and its IDs rise with the line, so no sort is needed: each new
-    // row lands on the primary key's last page.
     const ins = await client.query(`
-      insert into pensioners (id, id_hmac, id_cipher, id_key_version, id_prefix, id_suffix, name, sex, birth_date,
-        region_code, address, phone, scheme, monthly_pension_fen, payment_status, enrolled_on, import_id, updated_at)
-      select id, id_hmac, id_cipher, id_key_version, id_prefix, id_suffix, name, sex, birth_date,
-        region_code, address, phone, scheme, monthly_pension_fen, payment_status, enrolled_on, $1, now()
-      from import_rows
-      on conflict (id_hmac) do nothing`, [importId]);
+      insert into pensioners (${PREPARED_COLUMNS})
+      select ${PREPARED_COLUMNS} from import_rows order by line
+      on conflict (id_hmac) do nothing`);
     inserted += ins.rowCount ?? 0;
 
-    // A line that repeats one of an earlier chunk: it, and its repeats in this chunk, cite that line.
+    // A line that repeats one of an earlier segment: it, and its repeats in this one, cite that line.
     const repeatOf = new Map<number, number>();
-    if (copy.rowCount - dups.rows.length > (ins.rowCount ?? 0)) {
+    if (total - dups.rows.length > (ins.rowCount ?? 0)) {
       // Turned away: rows whose ID number is on the roll under another pensioner. Both lookups are
       // index probes per row turned away (LIMIT 1 keeps the planner from joining the whole roll),
       // so even re-importing a whole province stays linear; import_seen gets its index only now,
@@ -261,16 +266,162 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
     await client.query(`truncate import_rows`);
   }
 
-  // Postgres lands chunk k while this process parses, validates and encrypts chunk k+1: the two
-  // halves of the work use the two CPUs at once instead of one after the other.
-  const loader = new Writable({
-    objectMode: true,
-    highWaterMark: 1,
-    write(chunk: Buffer[], _enc, cb) {
-      loading = loadChunk(chunk);
-      loading.then(() => cb(), cb);
-    },
-  });
+  // ---- Preparing: worker threads validate and encrypt while Postgres lands earlier batches ----
+
+  const workers = rollPool();
+  let idMs = 0;
+  let landing: Promise<void> = Promise.resolve();
+  const landed: Promise<void>[] = [];
+  let failed: unknown = null;
+
+  /** Hands a batch to the pool; its result lands after every batch before it, whichever finishes first. */
+  async function submit(task: TPrepareBatch, maxRows: number): Promise<void> {
+    if (failed) throw failed;
+    // Each batch gets its own range of UUIDv7 milliseconds, after the previous batch's, so IDs
+    // rise with the line across batches prepared in parallel.
+    idMs = Math.max(Date.now(), idMs);
+    const full: TPrepareTask = { ...task, header: header!, counties, regions: actor.regions, importId, idMs };
+    idMs += idMsFor(maxRows);
+    const prepared = workers.run(full);
+    prepared.catch(() => {});
+    landing = landing.then(async () => {
+      const b = await prepared;
+      if (failed) return;
+      rowsRead += b.rowsRead;
+      for (const r of b.rejections) reject(r.line, r.errors);
+      await land(b);
+    });
+    landing.catch((e: unknown) => (failed ??= e));
+    landed.push(landing);
+    // Backpressure: at most MAX_QUEUED batches in the pool or waiting to land.
+    if (landed.length > MAX_QUEUED) await landed.shift()!.catch(() => {});
+    if (failed) throw failed;
+    progress();
+  }
+
+  /**
+   * Reads the file in blocks of whole lines. While the file has no quotes, a block goes to a worker
+   * as it is (a line is a record, split on commas, exactly what csv-parse makes of it); from the
+   * first block with a quote (or line endings csv-parse would read differently) the rest is parsed
+   * here by csv-parse and its records go to the workers.
+   */
+  async function read(): Promise<void> {
+    const it = meter[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    let carry: Buffer = Buffer.alloc(0);
+    let line = 1; // the number of the block's first line
+    let crlf: boolean | null = null; // the record delimiter csv-parse would detect
+    let start = true;
+    let done = false;
+    let slow: Buffer | null = null;
+
+    while (!done) {
+      const parts: Buffer[] = [carry];
+      let size = carry.length;
+      while (size < blockBytes) {
+        const r = await it.next();
+        if (r.done) {
+          done = true;
+          break;
+        }
+        parts.push(r.value);
+        size += r.value.length;
+      }
+      const buf = parts.length === 1 ? carry : Buffer.concat(parts, size);
+      const cut = done ? buf.length : buf.lastIndexOf(LF) + 1;
+      if (cut === 0) {
+        // No line end in a whole block: a very long line; read on until one comes.
+        if (buf.length < 16 * blockBytes) {
+          carry = buf;
+          continue;
+        }
+        slow = buf;
+        break;
+      }
+      let block = buf.subarray(0, cut);
+      carry = buf.subarray(cut);
+      if (start) {
+        const lf = block.indexOf(LF);
+        const cr = block.indexOf(CR);
+        // csv-parse takes its record delimiter from the first line end: "\r" alone is left to it.
+        crlf = lf > 0 && cr === lf - 1 ? true : cr === -1 || (lf !== -1 && cr > lf) ? false : null;
+      }
+      const quoted = block.indexOf(QUOTE) !== -1;
+      const lines = crlf === null || quoted ? -1 : countLines(block, crlf);
+      if (lines < 0 || (crlf ? countByte(block, CR) !== lines : block.indexOf(CR) !== -1)) {
+        slow = Buffer.concat([block, carry]);
+        break;
+      }
+      if (start) {
+        start = false;
+        if (block[0] === 0xef && block[1] === 0xbb && block[2] === 0xbf) block = block.subarray(3);
+      }
+      if (!header) {
+        // The header is the first line that is not empty.
+        const text = block.toString("utf8");
+        let at = 0;
+        while (!header && at < text.length) {
+          let end = text.indexOf("\n", at);
+          if (end < 0) end = text.length;
+          const s = text.slice(at, crlf && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+          line++;
+          at = end + 1;
+          if (s.length) setHeader(s.split(","));
+        }
+        block = Buffer.from(text.slice(at), "utf8");
+      }
+      const blockLines = countLines(block, crlf!) + (done && block.length && block[block.length - 1] !== LF ? 1 : 0);
+      if (header && block.length) await submit({ kind: "lines", text: block, crlf: crlf!, firstLine: line }, blockLines);
+      line += blockLines;
+    }
+    if (slow) await readSlow(slow, it, line - 1, start, crlf);
+  }
+
+  /** The rest of the file, from a line start, through csv-parse; its lines count from `before`. */
+  async function readSlow(first: Buffer, it: AsyncIterator<Buffer>, before: number, atStart: boolean, crlf: boolean | null): Promise<void> {
+    async function* rest() {
+      yield first;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    }
+    // Decode leniently so a badly encoded row becomes one rejection rather than the end of the file.
+    const decoder = new StringDecoder("utf8");
+    const decode = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        cb(null, decoder.write(chunk));
+      },
+      flush(cb) {
+        cb(null, decoder.end());
+      },
+    });
+    const parser = parse({
+      bom: atStart,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      info: true,
+      ...(crlf === null ? {} : { record_delimiter: crlf ? "\r\n" : "\n" }),
+    });
+    parser.on("skip", (err: { lines?: number; message: string }) => {
+      rowsRead++;
+      reject(before + (err.lines ?? 0), [{ field: "row", reason: vmsg("malformed", { detail: err.message }) }]);
+    });
+    const source = Readable.from(rest());
+    source.pipe(decode).pipe(parser);
+    source.on("error", (e) => parser.destroy(e));
+    decode.on("error", (e) => parser.destroy(e));
+    let batch: { cells: string[]; line: number }[] = [];
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!header) {
+        setHeader(record);
+        continue;
+      }
+      batch.push({ cells: record, line: before + info.lines });
+      if (batch.length >= RECORD_BATCH) {
+        await submit({ kind: "records", records: batch }, batch.length);
+        batch = [];
+      }
+    }
+    if (batch.length) await submit({ kind: "records", records: batch }, batch.length);
+  }
 
   // One upload per import: the transaction holds an advisory lock on the import, and the status is
   // read again under it. A losing upload leaves before the catch below, which would mark the import failed.
@@ -285,17 +436,22 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
     throw new AppError("CONFLICT", "This import's file is already being uploaded, or the import has finished");
   }
   try {
-    await client.query(`create temp table import_rows (
-      line int, id uuid, id_hmac bytea, id_cipher bytea, id_key_version int, id_prefix char(4), id_suffix char(4),
+    const columns = `id uuid, id_hmac bytea, id_cipher bytea, id_key_version int, id_prefix char(4), id_suffix char(4),
       name text, sex "Sex", birth_date date, region_code text, address text, phone text, scheme text,
-      monthly_pension_fen bigint, payment_status "PaymentStatus", enrolled_on date) on commit drop`);
-    await client.query(`create temp table import_seen (id_hmac bytea, line int) on commit drop`);
+      monthly_pension_fen bigint, payment_status "PaymentStatus", enrolled_on date, import_id uuid`;
+    await client.query(`create temp table import_raw (${columns}) on commit drop`);
+    await client.query(`create temp table import_rows (line int, ${columns}) on commit drop`);
+    await client.query(`create temp table import_lines (line int, id uuid, id_hmac bytea) on commit drop`);
+    await client.query(`create temp table import_seen (line int, id uuid, id_hmac bytea) on commit drop`);
     // The request body is piped, not put in the pipeline: a failed pipeline would destroy it and
     // cancel the request stream under Next.js ("ReadableStream is already closed"). Its own errors
     // (a dropped connection) still fail the import.
     body.on("error", (e) => meter.destroy(e));
     body.pipe(meter);
-    await pipeline(meter, decode, parser, toChunks, loader);
+    await read();
+    await landing;
+    if (failed) throw failed;
+    await closeSegment();
     await pendingFlush;
     await flushRejections(importId, rejections);
     rejections = [];
@@ -315,10 +471,16 @@ export async function importRoll(actor: TActor, importId: string, body: Readable
     await client.query("commit");
     return { id: importId, status: "completed", ...summary, error: null };
   } catch (e) {
+    failed ??= e;
     // Read the rest of the upload and drop it, so the client gets its answer rather than a reset.
     body.unpipe(meter);
     if (!body.destroyed) body.resume();
-    await loading.catch(() => {}); // a chunk still loading keeps the connection busy
+    await landing.catch(() => {}); // a batch still landing keeps the connection busy
+    const s = segment as TSegment | null;
+    if (s && !s.error) {
+      s.copy.destroy(new Error("import failed"));
+      await finished(s.copy).catch(() => {});
+    }
     await client.query("rollback").catch(() => {});
     await pendingFlush.catch(() => {});
     await flushRejections(importId, rejections).catch(() => {});
