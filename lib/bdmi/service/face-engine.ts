@@ -13,14 +13,29 @@ export { BadImageError, decodeJpeg, looksLikeJpeg, thumbDistance, type TAnalysis
 
 const WORKER = fileURLToPath(new URL("./face-worker.mjs", import.meta.url));
 
-/** Threads in the pool: one a core (Human on the wasm backend is single-threaded in Node). */
-export const FACE_WORKERS = Math.max(1, availableParallelism());
+/**
+ * Threads in the pool unless configured: one a core (Human on the wasm backend is single-threaded
+ * in Node, so more threads than cores only queue inside the OS), at most 8 (each holds its own
+ * models and wasm heap).
+ */
+export const DEFAULT_FACE_WORKERS = Math.min(8, Math.max(1, availableParallelism()));
 
+let workers = DEFAULT_FACE_WORKERS;
 let pool: Piscina | null = null;
 let warming: Promise<void> | null = null;
 
+/** Sets the pool's size (BDMI_FACE_WORKERS, through startBdmiService); only before the pool starts. */
+export function setFaceWorkers(n: number): void {
+  if (pool && n !== workers) throw new Error(`the face pool already runs ${workers} workers`);
+  workers = Math.max(1, Math.floor(n));
+}
+
+export function faceWorkers(): number {
+  return workers;
+}
+
 function thePool(): Piscina {
-  pool ??= new Piscina({ filename: WORKER, name: "analyseFrame", minThreads: FACE_WORKERS, maxThreads: FACE_WORKERS, idleTimeout: Infinity });
+  pool ??= new Piscina({ filename: WORKER, name: "analyseFrame", minThreads: workers, maxThreads: workers, idleTimeout: Infinity });
   return pool;
 }
 
@@ -32,7 +47,7 @@ export function faceEngine(): Promise<void> {
   warming ??= (async () => {
     const p = thePool();
     // A worker takes one task at a time, so these land one on each worker.
-    await Promise.all(Array.from({ length: FACE_WORKERS }, () => p.run(null, { name: "warm" })));
+    await Promise.all(Array.from({ length: workers }, () => p.run(null, { name: "warm" })));
   })().catch(async (e) => {
     warming = null;
     const p = pool;
