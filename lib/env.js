@@ -118,6 +118,8 @@ const ZEnv = z.object({
   /** Human's liveness and anti-spoof scores (0..1, mean over the frames) below these send a check to review. */
   BDMI_LIVENESS_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   BDMI_ANTISPOOF_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),
+  /** Face-inference worker threads of the BDMI service, each with its own Human; unset: one a core, at most 8. */
+  BDMI_FACE_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
 
   // The kiosk: enrolment codes' lifetime, and the HMAC key of the QR check tokens (base64, 32 bytes).
   KIOSK_ENROL_CODE_HOURS: z.coerce.number().int().min(1).max(168).default(24),

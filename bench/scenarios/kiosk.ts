@@ -4,8 +4,10 @@
 // Each submission is a genuine pass: two frames, liveness, match, 10/01 evidence, reassessment,
 // fees and audit. Only the submit requests are timed (start and the face enrolments are setup).
 // Floor: the same number of requests, same bodies and concurrency, to a handler that only returns 200.
+import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { availableParallelism } from "node:os";
 import { NextRequest } from "next/server";
 import { prisma } from "../../lib/db/client";
 import { databaseUrl } from "../../lib/db/client";
@@ -62,6 +64,44 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 };
+
+/**
+ * CPU seconds used so far by this process and every process under it (the BDMI service with its
+ * face workers, PostgreSQL and its backends), by kind, from /proc (Linux; null elsewhere). A
+ * process's own time plus its waited-for children's, so backends that exit in between still count.
+ */
+function treeCpu(): Record<"bench" | "bdmi" | "postgres" | "other", number> | null {
+  try {
+    const procs = new Map<number, { ppid: number; cpu: number; kind: "bdmi" | "postgres" | "other" }>();
+    for (const d of readdirSync("/proc")) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        const cmd = comm === "postgres" ? "" : readFileSync(`/proc/${d}/cmdline`, "utf8");
+        // Fields 4 (ppid) and 14-17 (utime, stime, cutime, cstime) of proc(5), in clock ticks of 1/100 s.
+        const cpu = (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+        procs.set(Number(d), { ppid: Number(f[1]), cpu, kind: comm === "postgres" ? "postgres" : cmd.includes("lib/bdmi/service/main.ts") ? "bdmi" : "other" });
+      } catch {
+        // gone meanwhile
+      }
+    }
+    const self = process.cpuUsage();
+    const out = { bench: (self.user + self.system) / 1e6, bdmi: 0, postgres: 0, other: 0 };
+    for (const p of procs.values()) {
+      for (let a = p.ppid, hops = 0; a > 1 && hops < 20; a = procs.get(a)?.ppid ?? 0, hops++) {
+        if (a === process.pid) {
+          out[p.kind] += p.cpu;
+          break;
+        }
+      }
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
 
 async function pool4<T>(items: T[], fn: (x: T) => Promise<void>) {
   let i = 0;
@@ -125,6 +165,7 @@ export const kioskScenario: TScenario = {
       const latencies: number[] = [];
       let passed = 0;
       ctx.log(`timed: ${n} submissions at concurrency ${CONCURRENCY}`);
+      const cpu0 = treeCpu();
       const { seconds } = await timed(() =>
         pool4(bodies, async ({ checkId, body }) => {
           const t0 = performance.now();
@@ -136,7 +177,19 @@ export const kioskScenario: TScenario = {
           ctx.progress("submissions", latencies.length, n);
         }),
       );
+      const cpu1 = treeCpu();
       if (passed !== n) throw new Error(`${passed} of ${n} submissions passed`);
+      if (cpu0 && cpu1) {
+        // What a submission costs the machine, whatever else runs on it: on C cores at concurrency
+        // 4 no latency can average below 4 × this ÷ C (Little's law at full use of every core).
+        const per = (k: keyof typeof cpu0) => ((cpu1[k] - cpu0[k]) * 1000) / n;
+        const total = per("bench") + per("bdmi") + per("postgres") + per("other");
+        ctx.log(
+          `CPU per submission: ${total.toFixed(0)} ms (bench process with the route handler ${per("bench").toFixed(0)}, ` +
+            `BDMI with its face workers ${per("bdmi").toFixed(0)}, PostgreSQL ${per("postgres").toFixed(0)}, other ${per("other").toFixed(0)}); ` +
+            `mean latency at concurrency ${CONCURRENCY} on ${availableParallelism()} cores ≥ ${((CONCURRENCY * total) / availableParallelism()).toFixed(0)} ms`,
+        );
+      }
       const { seconds: floorSeconds } = await timed(() =>
         pool4(bodies, async ({ body }) => {
           const r = await fetch(`${base}/floor`, { method: "POST", headers, body });

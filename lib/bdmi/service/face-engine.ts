@@ -1,187 +1,78 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import jpeg from "jpeg-js";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import { BadImageError, looksLikeJpeg, type TAnalysis } from "./face-image";
+import type { TFrameResult } from "./face-worker";
 
-// Server-side face analysis for the BDMI service: @vladmandic/human 3.3 in Node on TensorFlow.js's
-// WebAssembly backend (dist/human.node-wasm.js, which requires @tensorflow/tfjs-core,
-// -converter and -backend-wasm; no native tfjs-node). Models come from the package's own models/
-// folder through a tfjs load router, so nothing is fetched over a network. Human is loaded once
-// per process, lazily, and kept warm; its calls are serialised (one model graph, one wasm heap).
+export { BadImageError, decodeJpeg, looksLikeJpeg, thumbDistance, type TAnalysis, type TFace } from "./face-image";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type THuman = any;
+// Server-side face analysis for the BDMI service. Human (face-model.ts) runs in a pool of worker
+// threads, one a core, each with its own Human and wasm heap loaded once when the pool starts, so
+// frames of concurrent checks are analysed side by side instead of one after another. The pool
+// is per process; its threads do not keep the process alive.
 
-export type TFace = {
-  /** Detector confidence 0..1. */
-  score: number;
-  box: [number, number, number, number];
-  /** faceres descriptor (1024 numbers). */
-  embedding: number[];
-  /** Human's anti-spoof ("real") and liveness ("live") scores, 0..1. */
-  real: number;
-  live: number;
-};
+const WORKER = fileURLToPath(new URL("./face-worker.mjs", import.meta.url));
 
-/** thumb: a 16×16 grey thumbnail, enough to tell whether two frames are the same picture. */
-export type TAnalysis = { width: number; height: number; faces: TFace[]; ms: number; thumb: Uint8Array };
+/**
+ * Threads in the pool unless configured: one a core (Human on the wasm backend is single-threaded
+ * in Node, so more threads than cores only queue inside the OS), at most 8 (each holds its own
+ * models and wasm heap).
+ */
+export const DEFAULT_FACE_WORKERS = Math.min(8, Math.max(1, availableParallelism()));
 
-export class BadImageError extends Error {}
+let workers = DEFAULT_FACE_WORKERS;
+let pool: Piscina | null = null;
+let warming: Promise<void> | null = null;
 
-const require_ = createRequire(import.meta.url);
-const humanDist = path.dirname(require_.resolve("@vladmandic/human"));
-const MODELS_DIR = path.resolve(humanDist, "../models");
-const WASM_DIR = path.dirname(require_.resolve("@tensorflow/tfjs-backend-wasm")) + path.sep;
-const SCHEME = "human-models://";
-
-/** The largest image decoded: a kiosk frame is about 0.3 MP, an enrolment photo a few MP. */
-const MAX_MEGAPIXELS = 12;
-
-const CONFIG = {
-  backend: "wasm",
-  wasmPath: WASM_DIR,
-  modelBasePath: SCHEME,
-  debug: false,
-  async: false,
-  // Every frame is a new image: no frame-to-frame caching or skipping.
-  cacheSensitivity: 0,
-  filter: { enabled: false },
-  face: {
-    enabled: true,
-    detector: { enabled: true, rotation: true, maxDetected: 5, minConfidence: 0.5, skipFrames: 0, skipTime: 0 },
-    mesh: { enabled: true },
-    iris: { enabled: false },
-    attention: { enabled: false },
-    description: { enabled: true, skipFrames: 0, skipTime: 0 },
-    emotion: { enabled: false },
-    antispoof: { enabled: true, skipFrames: 0, skipTime: 0 },
-    liveness: { enabled: true, skipFrames: 0, skipTime: 0 },
-  },
-  body: { enabled: false },
-  hand: { enabled: false },
-  object: { enabled: false },
-  gesture: { enabled: false },
-  segmentation: { enabled: false },
-};
-
-/** tfjs model artifacts straight from a model.json and its weight shards on disk. */
-function artifactsFromDisk(file: string) {
-  const json = JSON.parse(readFileSync(file, "utf8")) as {
-    modelTopology: unknown;
-    format?: string;
-    generatedBy?: string;
-    convertedBy?: string;
-    signature?: unknown;
-    userDefinedMetadata?: unknown;
-    modelInitializer?: unknown;
-    weightsManifest: { paths: string[]; weights: unknown[] }[];
-  };
-  const shards = json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(path.join(path.dirname(file), p))));
-  const all = Buffer.concat(shards);
-  return {
-    modelTopology: json.modelTopology,
-    format: json.format,
-    generatedBy: json.generatedBy,
-    convertedBy: json.convertedBy,
-    signature: json.signature,
-    userDefinedMetadata: json.userDefinedMetadata,
-    modelInitializer: json.modelInitializer,
-    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-    weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.length),
-  };
+/** Sets the pool's size (BDMI_FACE_WORKERS, through startBdmiService); only before the pool starts. */
+export function setFaceWorkers(n: number): void {
+  if (pool && n !== workers) throw new Error(`the face pool already runs ${workers} workers`);
+  workers = Math.max(1, Math.floor(n));
 }
 
-let loading: Promise<THuman> | null = null;
+export function faceWorkers(): number {
+  return workers;
+}
 
-async function load(): Promise<THuman> {
-  const H = require_(path.join(humanDist, "human.node-wasm.js"));
-  const human: THuman = new H.Human(CONFIG);
-  human.tf.io.registerLoadRouter((url: string | string[]) => {
-    if (typeof url !== "string" || !url.startsWith(SCHEME)) return null;
-    const name = path.basename(url.slice(SCHEME.length));
-    return { load: async () => artifactsFromDisk(path.join(MODELS_DIR, name)) };
+function thePool(): Piscina {
+  pool ??= new Piscina({
+    filename: WORKER,
+    name: "analyseFrame",
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: Infinity,
+    // First come, first served: by default piscina puts a task it could not hand to a worker at
+    // the back of the queue, and under load one check's frame went round it for 15-30 s.
+    stricterFIFO: true,
   });
-  await human.load();
-  // One inference on a blank image compiles the graphs, so the first real request is not slow.
-  const blank = human.tf.zeros([256, 256, 3], "int32");
-  await human.detect(blank).catch(() => {});
-  human.tf.dispose(blank);
-  return human;
+  return pool;
 }
 
-/** Human, loaded once per process; call early (service start) to keep the first request fast. */
-export function faceEngine(): Promise<THuman> {
-  loading ??= load().catch((e) => {
-    loading = null;
+/**
+ * Starts the pool and resolves once every worker has loaded its models; call early (service
+ * start) so the first request does not pay for the loading.
+ */
+export function faceEngine(): Promise<void> {
+  warming ??= (async () => {
+    const p = thePool();
+    // A worker takes one task at a time, so these land one on each worker.
+    await Promise.all(Array.from({ length: workers }, () => p.run(null, { name: "warm" })));
+  })().catch(async (e) => {
+    warming = null;
+    const p = pool;
+    pool = null;
+    await p?.destroy().catch(() => {});
     throw e;
   });
-  return loading;
-}
-
-let queue: Promise<unknown> = Promise.resolve();
-function serialised<T>(fn: () => Promise<T>): Promise<T> {
-  const run = queue.then(fn, fn);
-  queue = run.catch(() => {});
-  return run;
-}
-
-/** True for bytes that start like a JPEG (SOI marker then another marker). */
-export function looksLikeJpeg(buf: Uint8Array): boolean {
-  return buf.length > 4 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff;
-}
-
-/** Decodes a JPEG to RGB (pure JavaScript, bounded memory); BadImageError when it is not one. */
-export function decodeJpeg(buf: Uint8Array): { width: number; height: number; data: Uint8Array } {
-  if (!looksLikeJpeg(buf)) throw new BadImageError("not a JPEG");
-  try {
-    const img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 256 });
-    return { width: img.width, height: img.height, data: img.data };
-  } catch (e) {
-    throw new BadImageError(`the JPEG cannot be decoded: ${(e as Error).message}`);
-  }
+  return warming;
 }
 
 /** Every face Human finds in a JPEG, with its embedding and liveness/anti-spoof scores. The image is dropped after. */
 export async function analyseJpeg(buf: Uint8Array): Promise<TAnalysis> {
-  const img = decodeJpeg(buf);
-  const thumb = thumbnail(img);
-  const human = await faceEngine();
-  return serialised(async () => {
-    const t0 = performance.now();
-    const tensor = human.tf.tensor3d(img.data, [img.height, img.width, 3], "int32");
-    try {
-      const r = await human.detect(tensor);
-      const faces: TFace[] = (r.face ?? []).map((f: any) => ({
-        score: Number(f.score ?? 0),
-        box: (f.box ?? [0, 0, 0, 0]).map((v: number) => Math.round(v)) as TFace["box"],
-        embedding: Array.from((f.embedding ?? []) as number[]),
-        real: Number(f.real ?? 0),
-        live: Number(f.live ?? 0),
-      }));
-      return { width: img.width, height: img.height, faces, ms: Math.round(performance.now() - t0), thumb };
-    } finally {
-      human.tf.dispose(tensor);
-      img.data.fill(0);
-    }
-  });
-}
-
-function thumbnail(img: { width: number; height: number; data: Uint8Array }): Uint8Array {
-  const out = new Uint8Array(256);
-  for (let y = 0; y < 16; y++) {
-    for (let x = 0; x < 16; x++) {
-      const i = (Math.floor(((y + 0.5) * img.height) / 16) * img.width + Math.floor(((x + 0.5) * img.width) / 16)) * 3;
-      out[y * 16 + x] = Math.round((img.data[i]! * 299 + img.data[i + 1]! * 587 + img.data[i + 2]! * 114) / 1000);
-    }
-  }
-  return out;
-}
-
-/** Mean absolute difference of two thumbnails (0: the same picture). */
-export function thumbDistance(a: Uint8Array, b: Uint8Array): number {
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d += Math.abs(a[i]! - (b[i] ?? 0));
-  return d / a.length;
+  if (!looksLikeJpeg(buf)) throw new BadImageError("not a JPEG");
+  const r = (await thePool().run(buf)) as TFrameResult;
+  if ("bad" in r) throw new BadImageError(r.bad);
+  return r;
 }
 
 /** Human's own normalised similarity of two descriptors (human.match.similarity, 0..1). */

@@ -73,16 +73,17 @@ export async function livenessCheck(ctx: TBdmiContext, agency: string, bodySha25
   if (!tpl.rows[0]) throw new ProblemError(404, "no-template", "No face enrolled", "no reference face is enrolled for this person", [{ path: "nationalId", message: "no-template" }]);
 
   const frames = req.frames.map((f, i) => jpegField(f, `frames.${i}`, MAX_LIVENESS_FRAME_BYTES));
-  const analyses: TAnalysis[] = [];
+  let analyses: TAnalysis[];
   try {
-    for (let i = 0; i < frames.length; i++) {
-      try {
-        analyses.push(await analyseJpeg(frames[i]!));
-      } catch (e) {
-        if (e instanceof BadImageError) throw invalid(e.message, [{ path: `frames.${i}`, message: e.message }]);
-        throw e;
-      }
-    }
+    // The frames go to the face workers side by side; a bad frame is named by its index, the first
+    // one when several are bad, whichever worker answers first.
+    const settled = await Promise.allSettled(frames.map((f) => analyseJpeg(f)));
+    analyses = settled.map((s, i) => {
+      if (s.status === "fulfilled") return s.value;
+      const e = s.reason as unknown;
+      if (e instanceof BadImageError) throw invalid(e.message, [{ path: `frames.${i}`, message: e.message }]);
+      throw e;
+    });
   } finally {
     for (const f of frames) f.fill(0);
   }

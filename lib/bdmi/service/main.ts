@@ -33,7 +33,7 @@ async function main() {
       liveness: env.BDMI_LIVENESS_THRESHOLD,
       antispoof: env.BDMI_ANTISPOOF_THRESHOLD,
     };
-    service = await startBdmiService({ databaseUrl: db.url, ...keys, host: env.BDMI_HOST, port: env.BDMI_PORT, log, thresholds, warmFaces: true });
+    service = await startBdmiService({ databaseUrl: db.url, ...keys, host: env.BDMI_HOST, port: env.BDMI_PORT, log, thresholds, warmFaces: true, faceWorkers: env.BDMI_FACE_WORKERS });
     log(`trusted agencies: ${[...keys.trusted.keys()].join(", ") || "(none)"}`);
     log(`listening on ${service.url}`);
   } catch (e) {

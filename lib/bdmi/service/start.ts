@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { POOL_TIMEOUTS, resilient } from "../../db/pool-options";
 import type { TLivenessThresholds } from "../contract";
-import { faceEngine } from "./face-engine";
+import { faceEngine, faceWorkers, setFaceWorkers } from "./face-engine";
 import { required } from "../../env.js";
 import { loadPrivateKey, MAX_SKEW_SECONDS, trustedAgencies } from "../signing";
 import { applyBdmiSchema } from "./schema";
@@ -26,6 +26,8 @@ export type TBdmiServiceOptions = {
   thresholds?: TLivenessThresholds;
   /** Load the face models now, in the background, so the first liveness check is not slow (main.ts does). */
   warmFaces?: boolean;
+  /** Face-inference worker threads (the pool is per process); face-engine.ts's default when absent. */
+  faceWorkers?: number;
 };
 
 /** The service's keys from configuration (per-installation secrets in the demo). */
@@ -66,10 +68,11 @@ export async function startBdmiService(opts: TBdmiServiceOptions): Promise<TBdmi
     log,
     thresholds: opts.thresholds,
   });
+  if (opts.faceWorkers !== undefined) setFaceWorkers(opts.faceWorkers);
   if (opts.warmFaces) {
     const t0 = performance.now();
     faceEngine().then(
-      () => log(`face models loaded in ${Math.round(performance.now() - t0)} ms`),
+      () => log(`face models loaded in ${faceWorkers()} worker thread(s) in ${Math.round(performance.now() - t0)} ms`),
       (e) => log(`face models failed to load: ${(e as Error).message}`),
     );
   }
