@@ -117,7 +117,6 @@ export const monthlyRunScenario: TScenario = {
           .query<{ done: number }>(`select coalesce(sum(done),0)::int as done from monthly_runs`)
           .then((r) => ctx.progress("monthly run", r.rows[0]!.done, members), () => {});
       }, 500);
-      const hr0 = process.hrtime.bigint() / 1000n;
       const cpu = process.cpuUsage();
       const { value: runId, seconds } = await timed(async () => {
         const { run } = await startMonthlyRun(actor, { period: PERIOD, regionCodes: ["52"] });
