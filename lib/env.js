@@ -50,6 +50,14 @@ const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().url().optional(),
   PENSION_EMBEDDED: z.enum(["0", "1"]).default("0"),
+  /**
+   * The embedded PostgreSQL's buffer cache and checkpoint spacing. PostgreSQL's defaults (128MB,
+   * 1GB) are sized for a small shared host: a monthly run over a million pensioners then reads its
+   * indexes and evidence back from the OS cache page by page and checkpoints every few seconds,
+   * writing each touched page in full to the WAL again. Memory is only taken as pages are used.
+   */
+  EMBEDDED_PG_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/).default("1GB"),
+  EMBEDDED_PG_MAX_WAL_SIZE: z.string().regex(/^\d+(MB|GB)$/).default("8GB"),
   DATA_DIR: z.string().default(dataDir),
   /** On SIGTERM the app server lets in-flight requests finish for at most this long. */
   APP_DRAIN_SECONDS: z.coerce.number().int().min(1).max(600).default(20),

@@ -45,12 +45,21 @@ export async function loadDemoEvidence(opts: TLoadDemoOptions): Promise<TLoadDem
   let enrolledAdded = 0;
 
   if (opts.enrol ?? true) {
-    for (let i = 0; i < opts.nationalIds.length; i += ENROL_CHUNK) {
-      const chunk = opts.nationalIds.slice(i, i + ENROL_CHUNK);
-      const r = ZSubjectsResponse.parse(await post(ep, "/v1/subjects", JSON.stringify({ nationalIds: chunk })));
-      enrolledAdded += r.added;
-      opts.onProgress?.({ kind: "enrolled", done: i + chunk.length, total: opts.nationalIds.length, added: r.added });
-    }
+    // `concurrency` chunks in flight, as for feeds: the service hashes and encrypts one chunk while
+    // PostgreSQL stores the other.
+    let next = 0;
+    let done = 0;
+    const lane = async () => {
+      for (let i = next; i < opts.nationalIds.length; i = next) {
+        next += ENROL_CHUNK;
+        const chunk = opts.nationalIds.slice(i, i + ENROL_CHUNK);
+        const r = ZSubjectsResponse.parse(await post(ep, "/v1/subjects", JSON.stringify({ nationalIds: chunk })));
+        enrolledAdded += r.added;
+        done += chunk.length;
+        opts.onProgress?.({ kind: "enrolled", done, total: opts.nationalIds.length, added: r.added });
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, lane));
   }
 
   const feeds: TFeedReport[] = [];

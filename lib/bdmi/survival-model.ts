@@ -138,6 +138,25 @@ export function isPeriod(p: string): boolean {
   return PERIOD_RE.test(p);
 }
 
+// Built once per parameter set: the monthly run assesses millions against the same one.
+const KNOWN = new WeakMap<TModelParams, ReadonlySet<string>>();
+function knownItems(params: TModelParams): ReadonlySet<string> {
+  let known = KNOWN.get(params);
+  if (!known) {
+    known = new Set<string>([
+      params.checkItem,
+      params.manualItem,
+      ...Object.keys(params.weights),
+      ...params.strongItems,
+      ...params.deathItems,
+      ...params.sentenceItems,
+      ...params.recordedItems,
+    ]);
+    KNOWN.set(params, known);
+  }
+  return known;
+}
+
 export function assess(
   previous: TSurvivalState | null,
   period: string,
@@ -169,15 +188,7 @@ export function assess(
     throw new Error(`previous state is for ${previous.period}, later than the assessed period ${period}`);
   }
 
-  const known = new Set<string>([
-    params.checkItem,
-    params.manualItem,
-    ...Object.keys(params.weights),
-    ...params.strongItems,
-    ...params.deathItems,
-    ...params.sentenceItems,
-    ...params.recordedItems,
-  ]);
+  const known = knownItems(params);
 
   let ignoredUnknown = 0;
   let ignoredSourceErrors = 0;

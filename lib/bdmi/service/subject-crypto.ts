@@ -8,6 +8,11 @@ export function subjectOf(subjectKey: Buffer, nationalId: string): Buffer {
   return createHmac("sha256", subjectKey).update(nationalId, "latin1").digest();
 }
 
+/** subjectOf as lowercase hex, straight from the digest. */
+export function subjectHexOf(subjectKey: Buffer, nationalId: string): string {
+  return createHmac("sha256", subjectKey).update(nationalId, "latin1").digest("hex");
+}
+
 // GCM nonces from a pool of CSPRNG bytes (as lib/server/pensioners/pii-crypto.ts does): a spent
 // pool is replaced, never refilled in place, so no nonce repeats; enrolling 50k IDs then costs 13
 // randomBytes calls instead of 50k.

@@ -163,6 +163,45 @@ describe("monthly run", () => {
     await expectExactlyOnce(run.id, county, period, bdmi.pool);
   });
 
+  it("a status another run commits while a batch is at BDMI is kept: the batch's COPY is refused and the batch is written row by row, skipping that one", async () => {
+    const county = "522625";
+    const period = "2026-03";
+    const ids = await seedRoll(county, 400);
+    await client.enrolSubjects(ids);
+    const officer = await createUser("officer", ["5226"]);
+    const { run } = await startMonthlyRun(officer.actor, { period, regionCodes: [county] });
+    let raced: string | null = null;
+    // BDMI answers only after an overlapping run's status for the batch's first member has committed.
+    const racing: TBdmiClient = {
+      ...client,
+      assess: async (req) => {
+        if (!raced) {
+          raced = req.items[0]!.ref;
+          await pool().query(
+            `insert into survival_statuses (pensioner_id, period, region_code, status, basis, s, t, model_version, evidence_refs)
+             values ($1, $2, $3, 'alive', 'strong', 0, 12, '1', '{}')`,
+            [raced, period, county],
+          );
+        }
+        return client.assess(req);
+      },
+    };
+    expect(await processMonthlyRun(run.id, options(racing, { batchSize: 250 }))).toBe("completed");
+    const members = await pensionersOf(county);
+    const st = await pool().query<{ n: number; distinct_n: number; ours: number }>(
+      `select count(*)::int as n, count(distinct pensioner_id)::int as distinct_n, (count(*) filter (where run_id = $3))::int as ours
+         from survival_statuses where period = $1 and region_code = $2`,
+      [period, county, run.id],
+    );
+    expect(st.rows[0]).toEqual({ n: members.length, distinct_n: members.length, ours: members.length - 1 });
+    const kept = await prisma().survivalStatus.findUniqueOrThrow({ where: { pensionerId_period: { pensionerId: raced!, period } } });
+    expect([kept.runId, kept.basis]).toEqual([null, "strong"]);
+    const done = await prisma().monthlyRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect([done.state, done.done, done.batchesDone]).toEqual(["completed", members.length - 1, done.batchesTotal]);
+    const batches = await prisma().runBatch.findMany({ where: { runId: run.id }, orderBy: { batchNo: "asc" }, select: { assessed: true } });
+    expect(batches.reduce((a, b) => a + b.assessed, 0)).toBe(members.length - 1);
+  });
+
   it("enrols a new pensioner with BDMI through the outbox, so evidence about them is kept before their first run", async () => {
     const officer = await createUser("officer", ["5226"]);
     const input = await pensionerInput("522624");
