@@ -8,6 +8,8 @@ export type TMeasurement = {
   p95Ms: number | null;
   /** For a latency scenario (dashboard): p95 ÷ the floor's p95, instead of seconds ÷ floorSeconds. */
   ratioToFloor?: number;
+  /** Fields of the scenario's own, written after the contract's (the load scenario's `errors`, per-endpoint figures). */
+  extra?: Record<string, unknown>;
 };
 
 export type TBenchContext = {
@@ -43,7 +45,7 @@ export type TResult = {
   node: string;
   cpus: number;
   at: string;
-};
+} & Record<string, unknown>;
 
 /** Seconds taken by fn, from a monotonic clock. */
 export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
