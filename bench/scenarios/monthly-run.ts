@@ -22,7 +22,6 @@ export const monthlyRunScenario: TScenario = {
   summary: "start + work the monthly run through the BDMI service over HTTP vs one INSERT … SELECT of the status rows",
   async run(ctx) {
     if (ctx.external) throw new Error("monthly-run needs a fresh database: run it without DATABASE_URL");
-    const { n } = ctx;
     const { actor, bdmi, endpoint, ids } = await prepareMonthlyRun(ctx, [PERIOD]);
     try {
       const client = createBdmiClient(endpoint, { timeoutMs: 60_000, retries: 2 });
