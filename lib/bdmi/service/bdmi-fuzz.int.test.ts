@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { checkCharacter } from "../../domain/national-id";
 import { H, signRequest, verifyResponse } from "../signing";
 import { openApiDocument } from "./openapi";
+import { MAX_FEED_BYTES } from "./feeds";
 import { MAX_JSON_BYTES } from "./server";
 import { startBdmiService, type TBdmiService } from "./start";
 
@@ -262,7 +263,9 @@ describe("every BDMI route under hostile input", () => {
   it("answers malformed HTTP (bad request line, a path that is not a URL, huge headers) with 4xx problem+json and keeps serving", async () => {
     const raw = (request: string) =>
       new Promise<string>((resolve, reject) => {
-        const s = net.connect(svc.port, "127.0.0.1", () => s.end(request));
+        // Written, not ended: a client sending a body keeps its side open; the service closes.
+        const s = net.connect(svc.port, "127.0.0.1", () => s.write(request));
+        setTimeout(() => s.destroy(), 5_000).unref();
         const chunks: Buffer[] = [];
         s.on("data", (c) => chunks.push(c));
         s.on("error", reject);
@@ -275,12 +278,16 @@ describe("every BDMI route under hostile input", () => {
       `GET /v1/fees HTTP/1.1\r\nHost: x\r\n${H.agency}: ${"a".repeat(40_000)}\r\nConnection: close\r\n\r\n`,
       "GARBAGE\r\n\r\n",
       "GET /v1/fees HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+      // Bodies declared over the limit are refused before a byte of them is read.
+      `POST /v1/evidence/feeds?feedId=big HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nContent-Length: ${MAX_FEED_BYTES + 1}\r\n\r\n`,
+      `POST /v1/subjects HTTP/1.1\r\nHost: x\r\nContent-Length: ${MAX_JSON_BYTES + 1}\r\n\r\n`,
     ]) {
       const text = await raw(req);
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]);
       const where = `${JSON.stringify(req.slice(0, 60))}: ${text.slice(0, 400)}`;
       expect(status, where).toBeGreaterThanOrEqual(400);
       expect(status, where).toBeLessThan(500);
+      if (/Content-Length: \d{7,}/.test(req)) expect(status, where).toBe(413);
       expect(text.toLowerCase(), where).toContain("content-type: application/problem+json");
       const p = JSON.parse(text.slice(text.indexOf("\r\n\r\n") + 4)) as { status: number };
       expect(p.status, where).toBe(status);

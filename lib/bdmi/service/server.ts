@@ -109,6 +109,8 @@ export function createBdmiServer(ctx: TBdmiServerOptions): http.Server {
 
   async function feed(req: TReq, url: URL): Promise<unknown> {
     const started = new Date();
+    // A feed declared larger than the limit is refused before a transaction or a COPY is opened for it.
+    if (Number(headerOf(req, "content-length") ?? 0) > MAX_FEED_BYTES) throw tooLarge(MAX_FEED_BYTES);
     const q = ZFeedQuery.safeParse({ feedId: url.searchParams.get("feedId") ?? undefined });
     // The declared hash lets the signature be checked before a large body is read at all; the
     // body is then held to it (a mismatch is the "body-hash" rejection).
@@ -204,7 +206,11 @@ export function createBdmiServer(ctx: TBdmiServerOptions): http.Server {
       .catch((e) => log(`request_log insert failed: ${(e as Error).message}`));
   }
 
+  /** Sockets with a request being answered: a parser error on one of them must not write a second response. */
+  const answering = new WeakSet<object>();
   const server = http.createServer((req, res) => {
+    answering.add(req.socket);
+    res.once("close", () => answering.delete(req.socket));
     let url: URL | null = null;
     try {
       url = new URL(req.url ?? "/", "http://bdmi.invalid");
@@ -242,7 +248,7 @@ export function createBdmiServer(ctx: TBdmiServerOptions): http.Server {
   // Content-Length) never reaches the listener; by default it gets a bare 400 or 431 without a
   // body. Callers get problem+json like every other refusal (unsigned: there is no request nonce).
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || (err as { code?: string }).code === "ECONNRESET") return void socket.destroy();
+    if (!socket.writable || err.code === "ECONNRESET" || answering.has(socket)) return void socket.destroy();
     const big = err.code === "HPE_HEADER_OVERFLOW";
     const p = big
       ? new ProblemError(431, "headers-too-large", "Request header fields too large", "the request's headers are larger than the service accepts")
