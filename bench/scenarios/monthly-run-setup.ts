@@ -24,7 +24,14 @@ export async function startBdmiProcess(url: string): Promise<{ url: string; stop
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/bdmi/service/main.ts"], {
     env: childEnv({ BDMI_DATABASE_URL: url, DATABASE_URL: url, PENSION_EMBEDDED: "0", BDMI_PORT: String(port), LOG_LEVEL: "warn" }),
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  // The service logs its 500s (with the cause) on stdout: those lines reach the bench's stderr.
+  let partial = "";
+  child.stdout!.setEncoding("utf8").on("data", (s: string) => {
+    const lines = (partial + s).split("\n");
+    partial = lines.pop()!;
+    for (const l of lines) if (/error|failed/i.test(l)) process.stderr.write(`${l}\n`);
   });
   const base = `http://127.0.0.1:${port}`;
   const end = Date.now() + 60_000;
