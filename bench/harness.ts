@@ -8,8 +8,8 @@ export type TMeasurement = {
   p95Ms: number | null;
   /** For a latency scenario (dashboard): p95 ÷ the floor's p95, instead of seconds ÷ floorSeconds. */
   ratioToFloor?: number;
-  /** Fields of the scenario's own, added to the result JSON (the audit scenario's verifyPerSecond). */
-  extra?: Record<string, number>;
+  /** Fields of the scenario's own, written after the contract's (the audit scenario's verifyPerSecond, the load scenario's `errors` and per-endpoint figures). */
+  extra?: Record<string, unknown>;
 };
 
 export type TBenchContext = {

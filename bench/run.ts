@@ -17,9 +17,10 @@ import { kioskScenario } from "./scenarios/kiosk";
 import { monthlyRunScenario } from "./scenarios/monthly-run";
 import { ledgerScenario } from "./scenarios/ledger";
 import { dashboardScenario } from "./scenarios/dashboard";
+import { loadScenario } from "./scenarios/load";
 
 /** Every scenario, in the order `all` runs them. A new scenario is one file and one line here. */
-const SCENARIOS: TScenario[] = [importScenario, monthlyRunScenario, ledgerScenario, auditScenario, kioskScenario, dashboardScenario];
+const SCENARIOS: TScenario[] = [importScenario, monthlyRunScenario, ledgerScenario, auditScenario, kioskScenario, dashboardScenario, loadScenario];
 
 const usage = `usage: npm run bench -- <${[...SCENARIOS.map((s) => s.name), "all"].join("|")}> [--n N]`;
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { n: { type: "string" } } });

@@ -12,7 +12,7 @@ import type { z } from "zod";
 export type TKioskErrorKind = "not-found" | "invalid" | "revoked" | "expired" | "busy" | "service" | "network" | "generic";
 
 export class KioskApiError extends Error {
-  constructor(readonly kind: TKioskErrorKind, readonly status?: number) {
+  constructor(readonly kind: TKioskErrorKind, readonly status?: number, readonly code?: string) {
     super(`kiosk api: ${kind}${status ? ` (${status})` : ""}`);
   }
 }
@@ -34,7 +34,12 @@ async function post<T>(url: string, body: unknown, schema: z.ZodType<T>): Promis
   } catch {
     throw new KioskApiError("network");
   }
-  if (!res.ok) throw new KioskApiError(kindOf(res.status), res.status);
+  if (!res.ok) {
+    const problem = (await res.json().catch(() => null)) as { code?: unknown } | null;
+    const code = typeof problem?.code === "string" ? problem.code : undefined;
+    // A check that BDMI could not decide (its service down, or killed mid-try) is the service's failure, whatever the status.
+    throw new KioskApiError(code === "BDMI_UNAVAILABLE" || code === "SERVICE_UNAVAILABLE" ? "service" : kindOf(res.status), res.status, code);
+  }
   const parsed = schema.safeParse(await res.json().catch(() => null));
   if (!parsed.success) throw new KioskApiError("generic", res.status);
   return parsed.data;

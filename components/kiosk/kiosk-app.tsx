@@ -6,7 +6,7 @@ import { KIOSK_RESET_SECONDS, type TChallengeStep } from "@/lib/domain/kiosk-con
 import { nationalIdProblem } from "@/lib/domain/national-id";
 import type { TCameraError } from "./camera";
 import { IdKeypad, ID_LENGTH } from "./id-keypad";
-import { identifyById, identifyByQr, KioskApiError, startCheck, submitCheck, type TKioskErrorKind } from "./kiosk-api";
+import { identifyById, identifyByQr, KioskApiError, startCheck, submitCheck, type TKioskErrorKind, type TSubmission } from "./kiosk-api";
 import { LivenessStep, type TLivenessOutcome } from "./liveness-step";
 import { QrScan } from "./qr-scan";
 import { speak, stopSpeaking } from "./speech";
@@ -18,7 +18,8 @@ type TScreen =
   | { name: "confirm"; who: TIdentified }
   | { name: "consent"; who: TIdentified }
   | { name: "live"; who: TIdentified; challenge: TChallenge; attempt: number }
-  | { name: "retry"; who: TIdentified; reason: string }
+  /** resend: the same try again after the checking service failed it (no try used; BDMI_UNAVAILABLE). */
+  | { name: "retry"; who: TIdentified; reason: string; resend?: TSubmission }
   | { name: "result"; decision: "pass" | "review" | "fail"; reasons: string[] }
   | { name: "counter" }
   | { name: "error"; message: "noCamera" | "cameraDenied" | "models" | "network" | "service" | "revoked" | "expired" | "busy" | "generic" };
@@ -148,13 +149,32 @@ export function KioskApp({ deviceName }: { deviceName: string }) {
       const triesLeft = s.who.triesLeft - 1;
       return setScreen(triesLeft > 0 ? { name: "retry", who: { ...s.who, triesLeft }, reason: "timeout" } : { name: "counter" });
     }
+    await send(s.who, o.submission);
+  };
+
+  const send = async (who: TIdentified, submission: TSubmission, resent = false) => {
     try {
-      const r = await submitCheck(s.who.checkId, o.submission);
-      if (r.decision === "fail" && r.triesLeft > 0) setScreen({ name: "retry", who: { ...s.who, triesLeft: r.triesLeft }, reason: r.reasons[0] ?? "other" });
+      const r = await submitCheck(who.checkId, submission);
+      if (r.decision === "fail" && r.triesLeft > 0) setScreen({ name: "retry", who: { ...who, triesLeft: r.triesLeft }, reason: r.reasons[0] ?? "other" });
       else if (r.decision === "fail") setScreen({ name: "counter" });
       else setScreen({ name: "result", decision: r.decision, reasons: r.reasons });
     } catch (e) {
-      failed(e);
+      // The checking service failed this try (502 BDMI_UNAVAILABLE, or 503): nothing was decided
+      // and no try was used, so the same try is sent again when the pensioner is ready.
+      if (e instanceof KioskApiError && e.kind === "service") setScreen({ name: "retry", who, reason: "service", resend: submission });
+      // Sent again after the challenge ran out: a fresh challenge, the try still not used.
+      else if (resent && e instanceof KioskApiError && e.kind === "expired") await begin(who, 2);
+      else failed(e);
+    }
+  };
+
+  const tryAgain = async (s: Extract<TScreen, { name: "retry" }>) => {
+    if (!s.resend) return begin(s.who, 2);
+    setBusy(true);
+    try {
+      await send(s.who, s.resend, true);
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -242,7 +262,7 @@ export function KioskApp({ deviceName }: { deviceName: string }) {
             <p className="text-3xl">{reasonText(screen.reason)}</p>
             <p className="text-3xl font-semibold">{t("live.triesLeft", { n: screen.who.triesLeft })}</p>
             <div className="grid w-full max-w-3xl grid-cols-1 gap-4 sm:grid-cols-2">
-              <button type="button" className={primary} disabled={busy} onClick={() => void begin(screen.who, 2)}>
+              <button type="button" className={primary} disabled={busy} onClick={() => void tryAgain(screen)}>
                 {t("live.tryAgain")}
               </button>
               <button type="button" className={secondary} onClick={() => setScreen({ name: "counter" })}>

@@ -17,6 +17,9 @@ export const ZBaseUnits = z
   .regex(/^(0|[1-9]\d{0,30})$/, "an amount in TKY base units, as a decimal string")
   .meta({ description: "TKY base units (8 decimals) as a decimal string", example: "300000000" });
 
+/** PostgreSQL text cannot hold U+0000: a string with one is refused here, not by the database (a 500). */
+const NO_NUL: [RegExp, string] = [/^[^\u0000]*$/, "no NUL characters"];
+
 export const ZNationalIdWire = z.string().regex(/^\d{17}[\dX]$/, "18 characters: 17 digits and a check digit or X");
 
 export const ZFeeShare = z.object({
@@ -37,7 +40,7 @@ export type TFeeSchedule = z.infer<typeof ZFeeSchedule>;
 
 export const ZAssessmentItem = z.object({
   /** The caller's own reference (the platform's pensioner id), echoed in the result. */
-  ref: z.string().min(1).max(64),
+  ref: z.string().min(1).max(64).regex(...NO_NUL),
   nationalId: ZNationalIdWire,
   /** The caller keeps the history: the previous period's state, or null for a first assessment. */
   previous: ZSurvivalState.nullable(),
@@ -46,7 +49,7 @@ export const ZAssessmentItem = z.object({
 export const ZAssessmentRequest = z.object({
   period: ZPeriod,
   /** A repeated key is not charged again: a retry after a lost response costs nothing. */
-  idempotencyKey: z.string().min(8).max(200),
+  idempotencyKey: z.string().min(8).max(200).regex(...NO_NUL),
   items: z.array(ZAssessmentItem).min(1).max(MAX_ASSESSMENT_BATCH),
 });
 export type TAssessmentRequest = z.infer<typeof ZAssessmentRequest>;
@@ -87,9 +90,11 @@ export type TAssessmentResponse = z.infer<typeof ZAssessmentResponse>;
 
 /** One line of an evidence feed: an item of survival-model.md plus whose it is. */
 export const ZFeedItem = ZEvidence.extend({
+  source: ZEvidence.shape.source.regex(...NO_NUL),
+  item: ZEvidence.shape.item.regex(...NO_NUL),
   nationalId: ZNationalIdWire,
   /** The source's own record id, if it has one. */
-  sourceRef: z.string().max(100).optional(),
+  sourceRef: z.string().max(100).regex(...NO_NUL).optional(),
 });
 export type TFeedItem = z.infer<typeof ZFeedItem>;
 
@@ -154,7 +159,7 @@ export type TFaceEnrolResponse = z.infer<typeof ZFaceEnrolResponse>;
 export const LIVENESS_STEPS = ["blink", "turn-left", "turn-right"] as const;
 export const ZLivenessRequest = z.object({
   /** The caller's attempt id: a replay with the same key answers the first decision and is not charged again. */
-  idempotencyKey: z.string().min(8).max(200),
+  idempotencyKey: z.string().min(8).max(200).regex(...NO_NUL),
   nationalId: ZNationalIdWire,
   /** The period the evidence of a pass counts for. */
   period: ZPeriod,

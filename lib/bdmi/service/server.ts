@@ -56,16 +56,29 @@ async function drain(req: TReq): Promise<boolean> {
   return true;
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Field paths are relative to the body (the contract's convention); an error about the body as a whole says "body". */
 function parseJson<T extends z.ZodType>(body: Buffer, schema: T): z.infer<T> {
   let data: unknown;
   try {
-    data = JSON.parse(body.toString("utf8"));
+    data = JSON.parse(utf8.decode(body));
   } catch (e) {
-    throw invalid(`the body is not JSON: ${(e as Error).message}`, [{ path: "", message: "bad JSON" }]);
+    const why = e instanceof TypeError ? "the body is not valid UTF-8" : `the body is not JSON: ${(e as Error).message}`;
+    throw invalid(why, [{ path: "body", message: e instanceof TypeError ? "bad UTF-8" : "bad JSON" }]);
   }
   const r = schema.safeParse(data);
-  if (!r.success) throw invalid(`${r.error.issues.length} field(s) are not valid`, zodFields(r.error));
+  if (!r.success) throw invalid(`${r.error.issues.length} field(s) are not valid`, zodFields(r.error).map((f) => (f.path ? f : { ...f, path: "body" })));
   return r.data;
+}
+
+/** A problem written straight to a socket Node's HTTP parser refused (no request to answer through). */
+function rawProblem(p: ProblemError): string {
+  const body = JSON.stringify(p.toJSON());
+  return (
+    `HTTP/1.1 ${p.status} ${p.title}\r\ncontent-type: application/problem+json; charset=utf-8\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+  );
 }
 
 export function createBdmiServer(ctx: TBdmiServerOptions): http.Server {
@@ -96,6 +109,8 @@ export function createBdmiServer(ctx: TBdmiServerOptions): http.Server {
 
   async function feed(req: TReq, url: URL): Promise<unknown> {
     const started = new Date();
+    // A feed declared larger than the limit is refused before a transaction or a COPY is opened for it.
+    if (Number(headerOf(req, "content-length") ?? 0) > MAX_FEED_BYTES) throw tooLarge(MAX_FEED_BYTES);
     const q = ZFeedQuery.safeParse({ feedId: url.searchParams.get("feedId") ?? undefined });
     // The declared hash lets the signature be checked before a large body is read at all; the
     // body is then held to it (a mismatch is the "body-hash" rejection).
@@ -191,8 +206,17 @@ export function createBdmiServer(ctx: TBdmiServerOptions): http.Server {
       .catch((e) => log(`request_log insert failed: ${(e as Error).message}`));
   }
 
+  /** Sockets with a request being answered: a parser error on one of them must not write a second response. */
+  const answering = new WeakSet<object>();
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://bdmi.invalid");
+    answering.add(req.socket);
+    res.once("close", () => answering.delete(req.socket));
+    let url: URL | null = null;
+    try {
+      url = new URL(req.url ?? "/", "http://bdmi.invalid");
+    } catch {
+      // "//" or "//[" is a request target but not a URL: answered below, never thrown out of the listener.
+    }
     const nonce = headerOf(req, H.nonce) ?? "";
     const send = (status: number, body: string, contentType: string, close = false) => {
       const buf = Buffer.from(body, "utf8");
@@ -204,20 +228,32 @@ export function createBdmiServer(ctx: TBdmiServerOptions): http.Server {
       });
       res.end(buf);
     };
-    route(req, url).then(
+    const routed = url ? route(req, url) : Promise.reject(invalid("the request target is not a valid URL path", [{ path: "url", message: "invalid" }]));
+    routed.then(
       (r) => send(r.status, r.body, "application/json"),
       async (e: unknown) => {
         const p =
           e instanceof ProblemError
             ? e
             : new ProblemError(500, "internal", "Internal error", "the service failed to answer; the request may be retried");
-        if (!(e instanceof ProblemError)) log(`error on ${req.method} ${url.pathname}: ${(e as Error)?.stack ?? String(e)}`);
+        if (!(e instanceof ProblemError)) log(`error on ${req.method} ${url?.pathname}: ${(e as Error)?.stack ?? String(e)}`);
         if (p.status === 401 || p.status === 413) await logRejection(req, p.status, p.slug, p.message);
         const drained = p.status !== 413 && (await drain(req).catch(() => false));
         if (res.headersSent || res.destroyed) return;
         send(p.status, JSON.stringify(p.toJSON()), "application/problem+json", !drained);
       },
     );
+  });
+  // What Node's parser refuses (a malformed request line, headers over the limit, a bad
+  // Content-Length) never reaches the listener; by default it gets a bare 400 or 431 without a
+  // body. Callers get problem+json like every other refusal (unsigned: there is no request nonce).
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === "ECONNRESET" || answering.has(socket)) return void socket.destroy();
+    const big = err.code === "HPE_HEADER_OVERFLOW";
+    const p = big
+      ? new ProblemError(431, "headers-too-large", "Request header fields too large", "the request's headers are larger than the service accepts")
+      : new ProblemError(400, "bad-request", "Bad request", "the request is not valid HTTP/1.1", [{ path: "request", message: err.code ?? "malformed" }]);
+    socket.end(rawProblem(p));
   });
   // Large feeds take a while to stream in; the defaults would cut them off.
   server.requestTimeout = 10 * 60_000;
