@@ -2,14 +2,14 @@
 // COPY reference of the PostgreSQL manual) and hashed into leaves and subtrees straight from the
 // bytes. Pure (no database, no server-only): the verifier's worker threads import it too.
 import { hash } from "node:crypto";
-import { fastCanonicalEventJson, type TLeafEvent } from "../../audit-log/leaf";
+import { canonicalEventJsonWithSummary, canonicalJsonbText, fastCanonicalEventJson, type TLeafEvent } from "../../audit-log/leaf";
 import { HASH_SIZE } from "../../audit-log/merkle";
 
 // RFC 6962 hashes written straight into a larger buffer: the digest comes back as a latin1 string
 // (one byte a char), which costs the garbage collector far less than a Buffer per hash.
 /** eventLeafHash(e) (SHA-256 of 0x00 ‖ canonical JSON) into out at off. */
-function leafHashInto(e: TLeafEvent, out: Buffer, off: number): void {
-  out.write(hash("sha256", "\u0000" + fastCanonicalEventJson(e), "binary"), off, HASH_SIZE, "latin1");
+function leafHashInto(json: string, out: Buffer, off: number): void {
+  out.write(hash("sha256", "\u0000" + json, "binary"), off, HASH_SIZE, "latin1");
 }
 const nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE, 1);
 /** hashChildren of the two 32-byte hashes at src[a] and src[a + 32] into out at off. */
@@ -135,8 +135,8 @@ function formatAt(b: Buffer, s: number, hi: number, lo: number): string | null {
   );
 }
 
-/** The event of the reader's current tuple (EVENT_COPY_COLUMNS), as the leaf commits to it. */
-export function decodeEvent(r: CopyReader): TLeafEvent {
+/** The event of the reader's current tuple (EVENT_COPY_COLUMNS), as the leaf commits to it; summary is jsonb_out's text. */
+function decodeEventFields(r: CopyReader): Omit<TLeafEvent, "summary"> & { summaryText: string | null } {
   const b = r.buf;
   const id = r.int8(0);
   const sl = r.len[8]!;
@@ -152,10 +152,21 @@ export function decodeEvent(r: CopyReader): TLeafEvent {
     targetType: r.text(5) as string,
     targetId: r.text(6),
     regionCode: r.text(7),
-    summary: sl < 0 ? null : JSON.parse(b.toString("utf8", ss + 1, ss + sl)),
+    summaryText: sl < 0 ? null : b.toString("utf8", ss + 1, ss + sl),
     requestId: r.text(9),
     ip: r.text(10),
   };
+}
+
+/**
+ * The canonical JSON of the reader's current tuple: fastCanonicalEventJson of the event with its summary parsed,
+ * with a flat summary written from jsonb's text instead of parsed (canonicalJsonbText).
+ */
+export function rowCanonicalJson(r: CopyReader): string {
+  const { summaryText, ...e } = decodeEventFields(r);
+  if (summaryText === null) return canonicalEventJsonWithSummary(e, "null");
+  const flat = canonicalJsonbText(summaryText);
+  return flat !== undefined ? canonicalEventJsonWithSummary(e, flat) : fastCanonicalEventJson({ ...e, summary: JSON.parse(summaryText) });
 }
 
 /** Leaf hashes (32 bytes each, in row order) and event ids of a binary COPY of EVENT_COPY_COLUMNS. */
@@ -167,9 +178,8 @@ export function hashEventRows(events: Uint8Array): { ids: string[]; hashes: Buff
   const hashes = Buffer.from(new ArrayBuffer(offsets.length * HASH_SIZE));
   offsets.forEach((at, k) => {
     r.read(at);
-    const e = decodeEvent(r);
-    ids.push(e.id);
-    leafHashInto(e, hashes, k * HASH_SIZE);
+    ids.push(String(r.int8(0)));
+    leafHashInto(rowCanonicalJson(r), hashes, k * HASH_SIZE);
   });
   return { ids, hashes };
 }
@@ -256,7 +266,7 @@ export function hashChunk(task: TChunkTask): TChunkResult {
       continue; // a zero hash: the buffer starts zeroed
     }
     events.read(at);
-    leafHashInto(decodeEvent(events), all, k * HASH_SIZE);
+    leafHashInto(rowCanonicalJson(events), all, k * HASH_SIZE);
   }
   for (let j = 1; j < sizes.length; j++) {
     for (let i = 0; i < sizes[j]!; i++) childrenHashInto(all, starts[j - 1]! + 2 * i * HASH_SIZE, all, starts[j]! + i * HASH_SIZE);
