@@ -7,7 +7,7 @@ import { HASH_SIZE } from "../../audit-log/merkle";
 
 // RFC 6962 hashes written straight into a larger buffer: the digest comes back as a latin1 string
 // (one byte a char), which costs the garbage collector far less than a Buffer per hash.
-/** eventLeafHash(e) (SHA-256 of 0x00 ‖ canonical JSON) into out at off. */
+/** The leaf hash of an event's canonical JSON (SHA-256 of 0x00 ‖ json, as eventLeafHash) into out at off. */
 function leafHashInto(json: string, out: Buffer, off: number): void {
   out.write(hash("sha256", "\u0000" + json, "binary"), off, HASH_SIZE, "latin1");
 }
@@ -159,8 +159,8 @@ function decodeEventFields(r: CopyReader): Omit<TLeafEvent, "summary"> & { summa
 }
 
 /**
- * The canonical JSON of the reader's current tuple: fastCanonicalEventJson of the event with its summary parsed,
- * with a flat summary written from jsonb's text instead of parsed (canonicalJsonbText).
+ * The canonical JSON of the reader's current tuple, as fastCanonicalEventJson writes it; a flat
+ * summary is written straight from jsonb's text (canonicalJsonbText), anything else is parsed.
  */
 export function rowCanonicalJson(r: CopyReader): string {
   const { summaryText, ...e } = decodeEventFields(r);
