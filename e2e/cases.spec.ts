@@ -66,7 +66,7 @@ test("an officer finds a case in her queue, takes it, adds a note and evidence, 
   await page.getByLabel("经办人").selectOption("me");
   const mine = page.getByTestId("case-row").filter({ hasText: "孙案一" });
   await expect(mine).toContainText("我");
-  expect((await prisma().case.findUniqueOrThrow({ where: { id: c.id } })).assignedTo).toBe(officer.id);
+  expect((await prisma().case.findFirstOrThrow({ where: { id: c.id } })).assignedTo).toBe(officer.id);
 
   await mine.getByRole("link", { name: "打开 孙案一 的个案" }).click();
   await expect(page).toHaveURL(new RegExp(`/cases/${c.id}$`));
@@ -113,7 +113,7 @@ test("an officer finds a case in her queue, takes it, adds a note and evidence, 
   await expect(page.getByTestId("panel-propose")).toHaveCount(0);
   await expect(page.getByTestId("panel-withdraw")).toBeVisible();
 
-  const saved = await prisma().case.findUniqueOrThrow({ where: { id: c.id }, include: { events: { orderBy: { at: "asc" } } } });
+  const saved = await prisma().case.findFirstOrThrow({ where: { id: c.id }, include: { events: { orderBy: { at: "asc" } } } });
   expect(saved).toMatchObject({ status: "proposed", proposedOutcome: "suspend", proposedBy: officer.id, assignedTo: officer.id });
   // The worker's reassessment of the in-person check lands whenever its job runs: left out here, awaited below.
   expect(saved.events.map((e) => e.kind).filter((k) => k !== "reassessed")).toEqual(["assigned", "note", "evidence", "in_person_check", "proposed"]);
@@ -146,7 +146,7 @@ test("four eyes: a supervisor cannot approve her own proposed suspension; anothe
   const res = await move(page, c.id, "approve", {});
   expect(res.status()).toBeGreaterThanOrEqual(400);
   expect((await res.json()).code).toBe("CASE_FOUR_EYES");
-  expect((await prisma().case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("proposed");
+  expect((await prisma().case.findFirstOrThrow({ where: { id: c.id } })).status).toBe("proposed");
   // Her "awaiting approval" leaves out what she may not approve: her own proposal.
   await page.goto("/cases");
   await page.getByTestId("awaiting-approval").click();
@@ -181,7 +181,7 @@ test("four eyes: a supervisor cannot approve her own proposed suspension; anothe
   await expect(page.getByTestId("panel-appeal")).toBeVisible();
   await expect(page.getByTestId("suspension-notice")).toHaveAttribute("href", `/api/v1/notices/cases/${c.id}/suspension?size=A4`);
 
-  expect(await prisma().case.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ status: "closed", outcome: "suspend", decidedBy: second.id });
+  expect(await prisma().case.findFirstOrThrow({ where: { id: c.id } })).toMatchObject({ status: "closed", outcome: "suspend", decidedBy: second.id });
   expect((await prisma().pensioner.findUniqueOrThrow({ where: { id: p.id } })).paymentStatus).toBe("suspended");
   const holds = await prisma().paymentHold.findMany({ where: { caseId: c.id } });
   expect(holds).toHaveLength(1);
@@ -243,7 +243,7 @@ test("an appeal reopens a suspended case; a reinstatement approved by a supervis
   expect((await prisma().pensioner.findUniqueOrThrow({ where: { id: p.id } })).paymentStatus).toBe("active");
   const arrears = await prisma().paymentArrear.findMany({ where: { hold: { caseId: c.id } }, orderBy: { period: "asc" } });
   expect(arrears.map((a) => [a.period, a.amountFen])).toEqual([0, 1, 2].map((i) => [addMonths(start, i), 250_050n]));
-  expect(await prisma().case.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ status: "closed", outcome: "reinstate", decidedBy: supervisor.id, reopenCount: 1 });
+  expect(await prisma().case.findFirstOrThrow({ where: { id: c.id } })).toMatchObject({ status: "closed", outcome: "reinstate", decidedBy: supervisor.id, reopenCount: 1 });
 });
 
 test("a stale page says someone changed the case and reloads; a proposal is withdrawn, then rejected with a note; a manual intervention needs its confirmation; the page in English", async ({ page, users, pensioners }) => {
@@ -266,7 +266,7 @@ test("a stale page says someone changed the case and reloads; a proposal is with
   const problem = prop.getByTestId("case-problem");
   await expect(problem).toHaveAttribute("data-code", "CASE_STALE");
   await expect(problem).toContainText("其他人刚刚更改了此个案");
-  expect((await prisma().case.findUniqueOrThrow({ where: { id: c.id } })).status).toBe("open");
+  expect((await prisma().case.findFirstOrThrow({ where: { id: c.id } })).status).toBe("open");
   await problem.getByRole("button", { name: "重新加载" }).click();
   await expect(problem).toHaveCount(0);
   await expect(page.getByTestId("panel-assign")).toContainText("经办人：我");
@@ -308,7 +308,7 @@ test("a stale page says someone changed the case and reloads; a proposal is with
 
   const events = await prisma().caseEvent.findMany({ where: { caseId: c.id }, orderBy: { at: "asc" }, select: { kind: true, body: true } });
   expect(events.map((e) => e.kind)).toEqual(["assigned", "proposed", "withdrawn", "proposed", "rejected", "manual_intervention"]);
-  expect(await prisma().case.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ status: "open", proposedOutcome: null });
+  expect(await prisma().case.findFirstOrThrow({ where: { id: c.id } })).toMatchObject({ status: "open", proposedOutcome: null });
 
   await page.getByRole("button", { name: "English" }).click();
   await expect(page.getByRole("heading", { name: "Case history" })).toBeVisible();

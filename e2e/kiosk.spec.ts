@@ -146,7 +146,7 @@ async function toConsent(page: Page, nationalId: string) {
   await expect(page.getByRole("heading", { name: "人脸识别同意书" })).toBeVisible();
 }
 
-const checkStatus = async (checkId: string) => (await prisma().kioskCheck.findUniqueOrThrow({ where: { id: checkId }, select: { status: true } })).status;
+const checkStatus = async (checkId: string) => (await prisma().kioskCheck.findFirstOrThrow({ where: { id: checkId }, select: { status: true } })).status;
 
 type TBdmiDecision = { decision: string; reasons: string[]; scores: Record<string, unknown>; thresholds: Record<string, unknown> };
 /** What BDMI itself recorded for a submission (its idempotency key is the platform's attempt). */

@@ -12,6 +12,7 @@ import { ensureLedgerAccounts } from "../server/ledger/ensure-ledger-accounts";
 import { ledgerAdapter } from "../server/ledger/ledger";
 import { runSettlementLoop } from "../server/ledger/run-settlement-loop";
 import { runRollupLoop } from "../server/dashboard/run-rollup-loop";
+import { ensurePeriodPartitions, upcomingPeriods } from "../server/partitions/ensure-period-partitions";
 import { systemActor } from "../server/actor";
 import { expireOverdueChecks } from "../server/checks/expire-overdue-checks";
 import { log } from "../server/log";
@@ -31,8 +32,16 @@ async function main() {
   await boss.start();
   for (const q of Object.values(QUEUES)) await boss.createQueue(q);
 
+  // The large tables' month partitions: this month and the next two, made ahead (and checked hourly).
+  const partitionsAhead = () =>
+    ensurePeriodPartitions(upcomingPeriods())
+      .then((made) => made.length && log.info("partitions created", { made }))
+      .catch((e) => log.error("partition upkeep failed", { error: String(e) }));
+  await partitionsAhead();
+
   await boss.schedule(QUEUES.housekeeping, "17 * * * *");
   await boss.work(QUEUES.housekeeping, async () => {
+    await partitionsAhead();
     // Sessions and throttling records are operational data, not audit: the audit trail keeps sign-ins. Failures stay 30 days, for their owners to see on /account.
     const s = await pool().query(`delete from sessions where expires_at < now() - interval '30 days'`);
     const f = await pool().query(`delete from sign_in_failures where at < now() - interval '30 days'`);

@@ -117,7 +117,8 @@ export async function applyCaseMove(
       now,
     );
     const ev = await client.query<{ id: string }>(
-      `insert into case_events (case_id, region_code, kind, actor_id, body, data, at) values ($1, $2, $3, $4, $5, $6, $7) returning id::text`,
+      `insert into case_events (case_id, case_period, region_code, kind, actor_id, body, data, at)
+        values ($1, (select period from cases where id = $1 and region_code = $2), $2, $3, $4, $5, $6, $7) returning id::text`,
       [caseId, c.region_code, plan.event.kind, actor.userId, plan.event.body ?? null, JSON.stringify({ ...plan.event.data, ...(payment ? { payment } : {}) }), now],
     );
     const eventId = ev.rows[0]!.id;

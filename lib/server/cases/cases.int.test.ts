@@ -164,7 +164,7 @@ describe("the case's moves", () => {
     await expect(withdrawCaseProposal(officer.actor, caseId, { version: d.version }, "en")).rejects.toMatchObject({ code: "CASE_ROLE" });
     await expect(approveCaseProposal(other.actor, caseId, { version: d.version - 1 }, "en")).rejects.toMatchObject({ code: "CASE_STALE", status: 409, fieldErrors: [{ path: "body.version" }] });
     // nothing changed by any refusal
-    const row = await prisma().case.findUniqueOrThrow({ where: { id: caseId }, select: { status: true, version: true } });
+    const row = await prisma().case.findFirstOrThrow({ where: { id: caseId }, select: { status: true, version: true } });
     expect(row).toEqual({ status: "proposed", version: d.version });
     expect(await prisma().paymentHold.count({ where: { caseId } })).toBe(0);
     expect(await prisma().pensioner.findUniqueOrThrow({ where: { id: pensionerId }, select: { paymentStatus: true } })).toEqual({ paymentStatus: "active" });

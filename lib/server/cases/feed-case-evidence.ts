@@ -79,7 +79,8 @@ export async function feedCaseEvidence(job: TCaseEvidenceJob, bdmi: TBdmiClient,
     });
     // The case's own fee kind and settlement, committed with the fee (the outbox).
     await queueFeeSettlement(client, { key: `fee-case:${ev.id}`, kind: "fee-case", feeFilter: { feeIds: [rev.feeId] } });
-    await client.query(`insert into case_events (case_id, region_code, kind, actor_id, data) values ($1, $2, 'reassessed', null, $3)`, [
+    await client.query(`insert into case_events (case_id, case_period, region_code, kind, actor_id, data)
+       values ($1, (select period from cases where id = $1 and region_code = $2), $2, 'reassessed', null, $3)`, [
       ev.case_id,
       ev.region_code,
       JSON.stringify({ sourceEventId: ev.id, feedId, evidence: `${source}/${item}`, result, period, from: rev.from, to: rev.to, basis: r.result.state.basis, feeId: rev.feeId }),

@@ -18,7 +18,7 @@ describe("expireOverdueChecks", () => {
       data: { pensionerId: p.id, regionCode: "520102", period: "2026-09", reason: "suspected", dueOn: new Date("2026-10-01T00:00:00Z") },
       select: { id: true },
     });
-    const status = async () => (await prisma().kioskCheck.findUniqueOrThrow({ where: { id: check.id }, select: { status: true } })).status;
+    const status = async () => (await prisma().kioskCheck.findFirstOrThrow({ where: { id: check.id }, select: { status: true } })).status;
 
     // 2026-10-31 23:59 CST: the 30th day after the due date, still in grace.
     await expireOverdueChecks(systemActor(), { now: new Date("2026-10-31T15:59:00Z") });

@@ -41,7 +41,7 @@ export async function expireOverdueChecks(actor: TActor, opts: { batch?: number;
           `insert into cases (id, pensioner_id, region_code, reason, period, detail)
            select gen_random_uuid(), t.pid, t.region, 'overdue', t.period, jsonb_build_object('checkId', t.cid, 'graceDays', $5::int)
              from unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) as t(pid, region, period, cid)
-           on conflict (pensioner_id, reason, period) do nothing
+           on conflict (pensioner_id, reason, period, region_code) do nothing
            returning id, pensioner_id, region_code, period`,
           [rows.map((r) => r.pensioner_id), rows.map((r) => r.region_code), rows.map((r) => r.period), rows.map((r) => r.id), grace],
         );

@@ -149,8 +149,8 @@ describe("BDMI killed during a kiosk submission", () => {
       expect(refused.type).toContain("application/problem+json");
       expect(refused.json).toMatchObject({ code: "BDMI_UNAVAILABLE", status: 502 });
       expect(JSON.stringify(refused.json)).not.toMatch(/\n\s+at |node_modules/);
-      expect(await prisma().kioskCheck.findUniqueOrThrow({ where: { id: check.id }, select: { status: true, failures: true } })).toEqual({ status: "in_progress", failures: 0 });
-      expect(await prisma().kioskAttempt.findUniqueOrThrow({ where: { id: ch.challengeId }, select: { submittedAt: true, decision: true } })).toEqual({ submittedAt: null, decision: null });
+      expect(await prisma().kioskCheck.findFirstOrThrow({ where: { id: check.id }, select: { status: true, failures: true } })).toEqual({ status: "in_progress", failures: 0 });
+      expect(await prisma().kioskAttempt.findFirstOrThrow({ where: { id: ch.challengeId }, select: { submittedAt: true, decision: true } })).toEqual({ submittedAt: null, decision: null });
       const during = await ledgerOf(check.id, ch.challengeId);
       expect(during.fees).toEqual([]);
       expect(during.settlements).toBe(0);
@@ -166,7 +166,7 @@ describe("BDMI killed during a kiosk submission", () => {
       const ok = await submit(token, check.id, body);
       expect(ok.status, JSON.stringify(ok.json)).toBe(200);
       expect(ok.json).toMatchObject({ decision: "pass" });
-      expect(await prisma().kioskCheck.findUniqueOrThrow({ where: { id: check.id }, select: { status: true, failures: true } })).toEqual({ status: "passed", failures: 0 });
+      expect(await prisma().kioskCheck.findFirstOrThrow({ where: { id: check.id }, select: { status: true, failures: true } })).toEqual({ status: "passed", failures: 0 });
       const after = await ledgerOf(check.id, ch.challengeId);
       expect(after.fees).toEqual([{ kind: "assessment", n: 1 }, { kind: "liveness", n: 1 }]);
       expect(after.settlements).toBe(1);

@@ -201,8 +201,8 @@ describe("kiosk checks: start and submit", () => {
     expect(ch.steps[0]).toBe("blink");
     expect(["turn-left", "turn-right"]).toContain(ch.steps[1]);
     expect(result).toEqual({ decision: "pass", reasons: [], triesLeft: 0 });
-    expect(await prisma().kioskCheck.findUniqueOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "passed" });
-    const st = await prisma().survivalStatus.findUniqueOrThrow({ where: { pensionerId_period: { pensionerId: p.pensionerId, period: p.period } }, select: { status: true, basis: true } });
+    expect(await prisma().kioskCheck.findFirstOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "passed" });
+    const st = await prisma().survivalStatus.findFirstOrThrow({ where: { pensionerId: p.pensionerId, period: p.period }, select: { status: true, basis: true } });
     expect(st).toEqual({ status: "alive", basis: "strong" });
     const rev = await prisma().survivalStatusRevision.findMany({ where: { pensionerId: p.pensionerId }, select: { status: true, cause: true, checkId: true } });
     expect(rev).toEqual([{ status: "suspected", cause: "kiosk-check", checkId: p.checkId }]);
@@ -239,7 +239,7 @@ describe("kiosk checks: start and submit", () => {
       left.push(result.triesLeft);
     }
     expect(left).toEqual([2, 1, 0]);
-    expect(await prisma().kioskCheck.findUniqueOrThrow({ where: { id: p.checkId }, select: { status: true, failures: true } })).toEqual({ status: "failed", failures: 3 });
+    expect(await prisma().kioskCheck.findFirstOrThrow({ where: { id: p.checkId }, select: { status: true, failures: true } })).toEqual({ status: "failed", failures: 3 });
     expect(await prisma().case.findFirst({ where: { pensionerId: p.pensionerId, reason: "check_failed" }, select: { status: true } })).toEqual({ status: "open" });
     await expect(startKioskCheck(k.actor, k.device, p.checkId, { consent: true, locale: "en" })).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(identifyKioskPensioner(k.actor, k.device, { nationalId: p.nationalId })).rejects.toMatchObject({ code: "NOT_FOUND" });
@@ -253,7 +253,7 @@ describe("kiosk checks: start and submit", () => {
     expect(noFace.reasons).toContain("no-face");
     const { result } = await tryOnce(k, p.checkId, genuine(), new Array(1024).fill(0).map((_, i) => (i % 2 ? 1 : -1)));
     expect(result).toEqual({ decision: "review", reasons: ["client-mismatch"], triesLeft: 0 });
-    expect(await prisma().kioskCheck.findUniqueOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "review" });
+    expect(await prisma().kioskCheck.findFirstOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "review" });
     expect(await prisma().case.count({ where: { pensionerId: p.pensionerId, reason: "check_review" } })).toBe(1);
   });
 
@@ -264,8 +264,8 @@ describe("kiosk checks: start and submit", () => {
     const down = createBdmiClient({ ...configuredEndpoint(), baseUrl: "http://127.0.0.1:9" }, { retries: 0, timeoutMs: 2000 });
     const body = { challengeId: ch.challengeId, transcript: transcriptFor(ch.steps), liveness: 0.9, antispoof: 0.8, embedding: manEmbedding, frames: genuine() };
     await expect(submitKioskCheck(k.actor, k.device, p.checkId, body, down)).rejects.toMatchObject({ code: "BDMI_UNAVAILABLE", status: 502 });
-    expect(await prisma().kioskAttempt.findUniqueOrThrow({ where: { id: ch.challengeId }, select: { submittedAt: true } })).toEqual({ submittedAt: null });
-    expect(await prisma().kioskCheck.findUniqueOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "in_progress" });
+    expect(await prisma().kioskAttempt.findFirstOrThrow({ where: { id: ch.challengeId }, select: { submittedAt: true } })).toEqual({ submittedAt: null });
+    expect(await prisma().kioskCheck.findFirstOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "in_progress" });
     expect((await submitKioskCheck(k.actor, k.device, p.checkId, body, client)).decision).toBe("pass");
   });
 
@@ -288,7 +288,7 @@ describe("kiosk checks: start and submit", () => {
     expect(r.status).toBeLessThan(414);
     const prob = (await r.json()) as { errors: { path: string }[] };
     expect(prob.errors[0]!.path).toBe("body.frames.1");
-    expect((await prisma().kioskAttempt.findUniqueOrThrow({ where: { id: ch.challengeId }, select: { submittedAt: true } })).submittedAt).toBeNull();
+    expect((await prisma().kioskAttempt.findFirstOrThrow({ where: { id: ch.challengeId }, select: { submittedAt: true } })).submittedAt).toBeNull();
   });
 });
 
@@ -297,7 +297,7 @@ describe("officer view and the overdue sweep", () => {
     const p = await pensionerWithCheck();
     // Due three CST days ago (the bureau's calendar, whatever the hour in UTC).
     const dueOn = todayCst(new Date(Date.now() - 3 * 86_400_000));
-    await prisma().kioskCheck.update({ where: { id: p.checkId }, data: { dueOn: new Date(`${dueOn}T00:00:00Z`) } });
+    await prisma().kioskCheck.updateMany({ where: { id: p.checkId }, data: { dueOn: new Date(`${dueOn}T00:00:00Z`) } });
     const list = await listKioskChecks(officer.actor, { status: "open", region: COUNTY, page: 1, pageSize: 200 });
     expect(list.items.find((c) => c.id === p.checkId)).toMatchObject({ overdue: true, status: "scheduled", name: "王小梅" });
     const zunyi = await createUser("officer", ["5203"]);
@@ -306,13 +306,13 @@ describe("officer view and the overdue sweep", () => {
 
     // Within the grace period (CASE_GRACE_DAYS after the due date) the check is overdue but stays open.
     await expireOverdueChecks(systemActor(), { graceDays: 30 });
-    expect(await prisma().kioskCheck.findUniqueOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "scheduled" });
+    expect(await prisma().kioskCheck.findFirstOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "scheduled" });
     expect(await prisma().case.count({ where: { pensionerId: p.pensionerId, reason: "overdue" } })).toBe(0);
     // On the last day of grace still open; the day after, it expires and opens its overdue case.
     await expireOverdueChecks(systemActor(), { graceDays: 3 });
-    expect(await prisma().kioskCheck.findUniqueOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "scheduled" });
+    expect(await prisma().kioskCheck.findFirstOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "scheduled" });
     expect(await expireOverdueChecks(systemActor(), { graceDays: 2 })).toBeGreaterThanOrEqual(1);
-    expect(await prisma().kioskCheck.findUniqueOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "expired" });
+    expect(await prisma().kioskCheck.findFirstOrThrow({ where: { id: p.checkId }, select: { status: true } })).toEqual({ status: "expired" });
     expect(await prisma().case.count({ where: { pensionerId: p.pensionerId, reason: "overdue" } })).toBe(1);
   });
 });

@@ -126,7 +126,7 @@ export async function submitKioskCheck(
       const cs = await client.query<{ id: string }>(
         `insert into cases (id, pensioner_id, region_code, reason, period, detail)
          values (gen_random_uuid(), $1, $2, $3::"CaseReason", $4, $5)
-         on conflict (pensioner_id, reason, period) do nothing returning id`,
+         on conflict (pensioner_id, reason, period, region_code) do nothing returning id`,
         [a.pensioner_id, a.region_code, caseReason, a.period, JSON.stringify({ checkId: a.check_id, attemptId: a.id, reasons: decision.reasons })],
       );
       if (cs.rows[0]) {

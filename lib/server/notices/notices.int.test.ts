@@ -186,7 +186,7 @@ describe("the staff reference a check notice prints", () => {
     // The month is part of the reference: another month's is another check.
     expect(await found(`K-2030-09-${hex}`)).toEqual([]);
     // Found after the pensioner has passed the check, which is when people ask about their notice.
-    await prisma().kioskCheck.update({ where: { id: checkId }, data: { status: "passed", decidedAt: new Date() } });
+    await prisma().kioskCheck.updateMany({ where: { id: checkId }, data: { status: "passed", decidedAt: new Date() } });
     expect(await found(printed)).toEqual([checkId]);
     // Another city's officer does not see it.
     expect(await found(printed, zunyi.actor)).toEqual([]);

@@ -26,7 +26,7 @@ const DAY_MS = 86_400_000;
  */
 export async function printSuspensionNotice(actor: TActor, caseId: string, size: TNoticeSize, now = new Date()): Promise<{ pdf: Buffer; fileName: string }> {
   const fonts = noticeFonts();
-  const c = await prisma().case.findFirst({ where: { id: caseId, ...scopeWhere(actor.regions) }, select: { id: true, pensionerId: true, regionCode: true } });
+  const c = await prisma().case.findFirst({ where: { id: caseId, ...scopeWhere(actor.regions) }, select: { id: true, pensionerId: true, regionCode: true, period: true } });
   if (!c) throw new AppError("NOT_FOUND", "No case with this id in your regions");
   const hold = await prisma().paymentHold.findFirst({
     where: { caseId: c.id, liftedPeriod: null },
@@ -58,7 +58,7 @@ export async function printSuspensionNotice(actor: TActor, caseId: string, size:
   const noticeKind = kind === "terminated" ? "termination" : "suspension";
   await prisma().$transaction(async (tx) => {
     await tx.caseEvent.create({
-      data: { caseId: c.id, regionCode: c.regionCode, kind: "notice_printed", actorId: actor.userId, data: { notice: noticeKind, size, holdId: hold.id, appealBy: data.appealBy } },
+      data: { caseId: c.id, casePeriod: c.period, regionCode: c.regionCode, kind: "notice_printed", actorId: actor.userId, data: { notice: noticeKind, size, holdId: hold.id, appealBy: data.appealBy } },
       select: { id: true },
     });
     await recordAudit(tx, actor, {

@@ -133,7 +133,7 @@ async function insertStatuses(client: pg.PoolClient, run: TRunForBatch, results:
        from unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::timestamptz[],
                    $10::timestamptz[], $11::text[], $12::text[], $13::text[])
          as t(pid, region, status, basis, s, t, death_at, affirmed_at, prev, model, refs)
-     on conflict (pensioner_id, period) do nothing
+     on conflict (pensioner_id, period, region_code) do nothing
      returning pensioner_id`,
     [
       run.period,
@@ -259,7 +259,7 @@ async function writeBatch(
         `insert into kiosk_checks (id, pensioner_id, region_code, period, reason, due_on, run_id)
          select gen_random_uuid(), t.pid, t.region, $1, t.reason::"CheckReason", $2::date, $3
            from unnest($4::uuid[], $5::text[], $6::text[]) as t(pid, region, reason)
-         on conflict (pensioner_id, period) do nothing`,
+         on conflict (pensioner_id, period, region_code) do nothing`,
         [run.period, run.checkDueOn, run.id, checks.map((c) => c.pid), checks.map((c) => c.region), checks.map((c) => c.reason)],
       );
       out.checks = c.rowCount ?? 0;
@@ -269,7 +269,7 @@ async function writeBatch(
         `insert into cases (id, pensioner_id, region_code, reason, period, run_id, detail)
          select gen_random_uuid(), t.pid, t.region, t.reason::"CaseReason", $1, $2, t.detail
            from unnest($3::uuid[], $4::text[], $5::text[], $6::jsonb[]) as t(pid, region, reason, detail)
-         on conflict (pensioner_id, reason, period) do nothing
+         on conflict (pensioner_id, reason, period, region_code) do nothing
          returning id, pensioner_id, region_code, reason`,
         [run.period, run.id, cases.map((c) => c.pid), cases.map((c) => c.region), cases.map((c) => c.reason), cases.map((c) => JSON.stringify(c.detail))],
       );
@@ -303,7 +303,7 @@ async function writeBatch(
         `insert into fee_records (id, kind, run_id, batch_no, period, region_code, count, amount, platform_share, provider_share, schedule_version, bdmi_call_id)
          select gen_random_uuid(), 'assessment', $1, $2, $3, t.region, t.n, t.amount, t.platform, t.provider, $4, $5
            from unnest($6::text[], $7::int[], $8::bigint[], $9::bigint[], $10::bigint[]) as t(region, n, amount, platform, provider)
-         on conflict (run_id, batch_no, region_code) do nothing`,
+         on conflict (run_id, batch_no, region_code, period) do nothing`,
         [
           run.id,
           b.batchNo,

@@ -120,7 +120,7 @@ describe("monthly run", () => {
       return prisma().pensioner.findUniqueOrThrow({ where: { idHmac: piiHmac(nid) }, select: { id: true } });
     };
     const status = async (nid: string) =>
-      prisma().survivalStatus.findUniqueOrThrow({ where: { pensionerId_period: { pensionerId: (await byNational(nid)).id, period } } });
+      prisma().survivalStatus.findFirstOrThrow({ where: { pensionerId: (await byNational(nid)).id, period } });
     expect((await status(dead)).status).toBe("deceased");
     expect((await status(dead)).evidenceRefs.length).toBe(1);
     expect((await status(sentenced)).status).toBe("sentenced");
@@ -194,7 +194,7 @@ describe("monthly run", () => {
       [period, county, run.id],
     );
     expect(st.rows[0]).toEqual({ n: members.length, distinct_n: members.length, ours: members.length - 1 });
-    const kept = await prisma().survivalStatus.findUniqueOrThrow({ where: { pensionerId_period: { pensionerId: raced!, period } } });
+    const kept = await prisma().survivalStatus.findFirstOrThrow({ where: { pensionerId: raced!, period } });
     expect([kept.runId, kept.basis]).toEqual([null, "strong"]);
     const done = await prisma().monthlyRun.findUniqueOrThrow({ where: { id: run.id } });
     expect([done.state, done.done, done.batchesDone]).toEqual(["completed", members.length - 1, done.batchesTotal]);

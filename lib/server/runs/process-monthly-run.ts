@@ -10,6 +10,7 @@ import { log } from "../log";
 import { scopePatterns } from "../regions/scope";
 import { assessBatch, type TBatchBounds, type TRunForBatch } from "./assess-batch";
 import { laterCompletedPeriod } from "./start-monthly-run";
+import { ensurePeriodPartitions } from "../partitions/ensure-period-partitions";
 
 export type TProcessOptions = {
   workerId: string;
@@ -119,6 +120,8 @@ export async function processMonthlyRun(runId: string, o: TProcessOptions): Prom
       log.warn("monthly run refused: a later month is completed", { runId: run.id, period: run.period, later });
       return "refused";
     }
+    // A run of a month the worker has not made ahead (a late or back-dated run) gets its partitions first.
+    await ensurePeriodPartitions([run.period]);
     await plan(run, actor, o.batchSize);
   }
   if (run.state === "paused") {
