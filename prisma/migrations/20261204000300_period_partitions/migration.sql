@@ -47,13 +47,16 @@ CREATE TABLE "kiosk_attempts_default" PARTITION OF "kiosk_attempts" DEFAULT;
 CREATE TABLE "audit_events_default" PARTITION OF "audit_events" DEFAULT;
 
 -- ---- 3. Month partitions --------------------------------------------------------------------------
--- The partitioned tables and how a month's rows are told apart in each.
-CREATE FUNCTION period_partitioned_tables() RETURNS TABLE (table_name text, key_column text, by_month boolean, detachable boolean)
+-- The partitioned tables and how a month's rows are told apart in each. movable: rows that landed in
+-- the default partition can move to the month's own (not for the append-only tables, nor for cases,
+-- which case events refer to); detachable: a closed month may leave (never the audit trail).
+-- case_events comes before cases: detaching goes in this order.
+CREATE FUNCTION period_partitioned_tables() RETURNS TABLE (table_name text, key_column text, by_month boolean, movable boolean, detachable boolean)
 LANGUAGE sql IMMUTABLE AS $$
-  VALUES ('survival_statuses', 'period', false, true), ('kiosk_checks', 'period', false, true),
-         ('case_events', 'case_period', false, true), ('cases', 'period', false, true),
-         ('fee_records', 'period', false, true), ('kiosk_attempts', 'issued_at', true, true),
-         ('audit_events', 'at', true, false)
+  VALUES ('survival_statuses', 'period', false, true, true), ('kiosk_checks', 'period', false, true, true),
+         ('case_events', 'case_period', false, false, true), ('cases', 'period', false, false, true),
+         ('fee_records', 'period', false, true, true), ('kiosk_attempts', 'issued_at', true, true, true),
+         ('audit_events', 'at', true, false, false)
 $$;
 
 -- The append-only guard of audit_events on one of its partitions: row triggers are cloned onto
@@ -64,8 +67,9 @@ BEGIN
 END $$;
 
 -- Creates the month's partition of every partitioned table that has none; returns those created.
--- Rows of the month already in a default partition are moved into the new partition (audit events
--- excepted: append-only, they stay in audit_events_default, where every query still finds them).
+-- Rows of the month already in a default partition are moved into the new partition where the table
+-- is movable; elsewhere the month stays in the default partition (where every query still finds it)
+-- and a warning says so.
 CREATE FUNCTION ensure_period_partitions(p_period text) RETURNS text[] LANGUAGE plpgsql AS $$
 DECLARE
   t record;
@@ -98,8 +102,8 @@ BEGIN
     EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %s)', t.table_name || '_default', cond) INTO stray;
     IF NOT stray THEN
       EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES %s', part, t.table_name, bound);
-    ELSIF NOT t.detachable THEN
-      RAISE WARNING '% of % is in %, append-only: the month stays there', p_period, t.table_name, t.table_name || '_default';
+    ELSIF NOT t.movable THEN
+      RAISE WARNING 'rows of % in % cannot move (append-only or referred to): the month stays there', p_period, t.table_name || '_default';
       CONTINUE;
     ELSE
       EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part, t.table_name);
@@ -119,6 +123,7 @@ CREATE FUNCTION detach_period_partitions(p_period text) RETURNS text[] LANGUAGE 
 DECLARE
   t record;
   part text;
+  fk name;
   made text[] := '{}';
 BEGIN
   IF p_period IS NULL OR p_period !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
@@ -141,6 +146,11 @@ BEGIN
     part := t.table_name || '_' || replace(p_period, '-', '_');
     IF EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = to_regclass(format('public.%I', part)) AND i.inhparent = to_regclass(format('public.%I', t.table_name))) THEN
       EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', t.table_name, part);
+      -- A detached partition keeps its parent's foreign keys as its own; the archive needs none, and
+      -- case events' would hold the month's cases in place.
+      FOR fk IN SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(format('public.%I', part)) AND contype = 'f' AND conparentid = 0 LOOP
+        EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', part, fk);
+      END LOOP;
       made := made || part;
     END IF;
   END LOOP;
