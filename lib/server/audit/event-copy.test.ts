@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { formatEventAt } from "./event-copy";
+import { CopyReader, formatEventAt, rowCanonicalJson, rowLeafHashInto } from "./event-copy";
 import { CompactRange, hashLeaf } from "../../audit-log/merkle";
 
 const at = (us: bigint) => {
@@ -54,5 +54,119 @@ describe("CompactRange.appendSubtree", () => {
         expect(Buffer.from(whole.root()).equals(Buffer.from(one.root()))).toBe(true);
       }),
     );
+  });
+});
+
+// One binary COPY tuple of EVENT_COPY_COLUMNS, as PostgreSQL writes it.
+type TRow = { id: bigint; at: bigint; actorId: string | null; texts: (string | null)[]; summary: string | null };
+function copyOf(rows: TRow[]): Buffer {
+  const parts: Buffer[] = [Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0])];
+  const field = (b: Buffer | null) => {
+    const l = Buffer.alloc(4);
+    l.writeInt32BE(b === null ? -1 : b.length);
+    parts.push(l);
+    if (b) parts.push(b);
+  };
+  const int8 = (v: bigint) => {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64BE(v);
+    return b;
+  };
+  for (const r of rows) {
+    parts.push(Buffer.from([0, 11]));
+    const [actorRole, action, targetType, targetId, regionCode, requestId, ip] = r.texts;
+    field(int8(r.id));
+    field(int8(r.at));
+    field(r.actorId === null ? null : Buffer.from(r.actorId.replace(/-/g, ""), "hex"));
+    for (const t of [actorRole, action, targetType, targetId, regionCode]) field(t == null ? null : Buffer.from(t));
+    field(r.summary === null ? null : Buffer.concat([Buffer.from([1]), Buffer.from(r.summary)]));
+    for (const t of [requestId, ip]) field(t == null ? null : Buffer.from(t));
+  }
+  parts.push(Buffer.from([0xff, 0xff]));
+  return Buffer.concat(parts);
+}
+
+describe("a leaf written from the COPY bytes", () => {
+  // jsonb_out of a flat object: keys by byte length then bytes, ", " and ": ", strings as JSON.stringify escapes them.
+  const jsonbOut = (o: [string, string][]) =>
+    "{" +
+    [...new Map(o)]
+      .sort(([a], [b]) => Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)))
+      .map(([k, v]) => `${JSON.stringify(k)}: ${v}`)
+      .join(", ") +
+    "}";
+  const numericOut = fc.oneof(
+    fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
+    fc.integer({ min: -1000, max: 1000 }).map(String),
+    fc.constantFrom("0", "-0", "0.0", "-0.50", "1.10", "123456789012345", "1234567890123456", "9007199254740993"),
+    fc.tuple(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.stringMatching(/^[0-9]{1,20}$/)).map(([i, f]) => `${i < 0n ? "-" : ""}${i < 0n ? -i : i}.${f}`),
+  );
+  const text = fc.oneof(fc.string({ unit: "grapheme" }), fc.string({ unit: "grapheme-ascii" }), fc.constantFrom("pensioner.status", "520102", "系统", 'a"b', "a\\b", "a\nb", "\u2028", "\u007f"));
+  const scalar = fc.oneof(text.map((x) => JSON.stringify(x)), numericOut, fc.constantFrom("true", "false", "null"));
+  const key = fc.oneof(fc.string({ unit: "grapheme-ascii" }), fc.string({ unit: "grapheme" }), fc.constantFrom("period", "from", "to", "a", "b", "aa"));
+  const summary = fc.oneof(
+    fc.constant(null),
+    fc.constant("{}"),
+    fc.array(fc.tuple(key, scalar), { maxLength: 8 }).map(jsonbOut),
+    fc.jsonValue().map((v) => JSON.stringify(v)),
+    fc.constantFrom('{"a": {"b": 1}}', '{"a": [1, 2]}', '{"a": 1e5}', "[1]", '"x"', "1", '{"a":1}'),
+  );
+  const row = fc.record({
+    id: fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }),
+    at: fc.bigInt({ min: -(2n ** 62n), max: 2n ** 62n }),
+    actorId: fc.option(fc.uuid(), { nil: null }),
+    texts: fc.tuple(text, text, text, fc.option(text, { nil: null }), fc.option(text, { nil: null }), fc.option(text, { nil: null }), fc.option(text, { nil: null })),
+    summary,
+  });
+
+  it("hashes to the string path's leaf whenever it takes the event, and takes the common one (property)", () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 6 }), (rows) => {
+        const r = new CopyReader(copyOf(rows), 11);
+        const out = Buffer.alloc(32);
+        while (r.next()) {
+          if (!rowLeafHashInto(r, out, 0)) continue;
+          fast++;
+          expect(out.toString("hex")).toBe(Buffer.from(hashLeaf(rowCanonicalJson(r))).toString("hex"));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(fast).toBeGreaterThan(500);
+  });
+
+  it("takes a typical event, and leaves escapes, nested summaries and non-ASCII keys to the string path", () => {
+    const typical: TRow = {
+      id: 123456n,
+      at: 849_000_000_000_000n,
+      actorId: "0193b7a2-5e1c-7000-8000-0123456789ab",
+      texts: ["system", "pensioner.status", "pensioner", "0193b7a2-5e1c-7000-8000-000000000001", "520102", "req-1", null],
+      summary: '{"s": 12, "to": "alive", "from": "suspected", "score": 0.731, "period": "2026-10"}',
+    };
+    const take = (t: TRow) => {
+      const r = new CopyReader(copyOf([t]), 11);
+      r.next();
+      const out = Buffer.alloc(32);
+      return rowLeafHashInto(r, out, 0) ? out.toString("hex") : null;
+    };
+    const r = new CopyReader(copyOf([typical]), 11);
+    r.next();
+    expect(take(typical)).toBe(Buffer.from(hashLeaf(rowCanonicalJson(r))).toString("hex"));
+    expect(rowCanonicalJson(r)).toContain('"summary":{"from":"suspected","period":"2026-10","s":12,"score":0.731,"to":"alive"}');
+    // Numbers numeric_out writes that ECMAScript writes otherwise: a 16-digit integer past 2^53, -0, a trailing zero.
+    const numbers = { ...typical, summary: '{"a": -0, "b": 1.10, "big": 9007199254740993, "ok": 123456789012345}' };
+    const rn = new CopyReader(copyOf([numbers]), 11);
+    rn.next();
+    expect(rowCanonicalJson(rn)).toContain('"summary":{"a":0,"b":1.1,"big":9007199254740992,"ok":123456789012345}');
+    expect(take(numbers)).toBe(Buffer.from(hashLeaf(rowCanonicalJson(rn))).toString("hex"));
+    for (const t of [
+      { ...typical, texts: ['say "hi"', ...typical.texts.slice(1)] },
+      { ...typical, texts: ["line\nbreak", ...typical.texts.slice(1)] },
+      { ...typical, summary: '{"a": {"b": 1}}' },
+      { ...typical, summary: '{"é": 1}' },
+      { ...typical, summary: '{"a": "x\\"y"}' },
+    ])
+      expect(take(t)).toBeNull();
   });
 });

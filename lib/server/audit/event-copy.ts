@@ -169,6 +169,247 @@ export function rowCanonicalJson(r: CopyReader): string {
   return flat !== undefined ? canonicalEventJsonWithSummary(e, flat) : fastCanonicalEventJson({ ...e, summary: JSON.parse(summaryText) });
 }
 
+// ---- The common event's leaf, written as bytes --------------------------------------------------
+// rowCanonicalJson builds a JS string from the row's bytes and hashing encodes it back to UTF-8.
+// For the common event (text without characters JSON escapes, a flat summary with ASCII keys) the
+// same canonical JSON is written straight from the COPY bytes into one reused buffer and hashed
+// from there; anything else returns false and takes the string path. A property test holds the
+// two to the same bytes.
+let jbuf = Buffer.allocUnsafe(1 << 16);
+let jo = 0;
+const LIT = (s: string) => Buffer.from(s, "latin1");
+const K_ACTION = LIT('\u0000{"action":');
+const K = ["actorId", "actorRole", "at", "id", "ip", "regionCode", "requestId", "summary", "targetId", "targetType"].map((k) => LIT(`,"${k}":`));
+const NULL = LIT("null");
+const HEXB = Buffer.from(HEX.join(""), "latin1");
+// Byte loops, not Buffer.copy: the pieces are a few bytes each, shorter than a native call's cost.
+function put(lit: Buffer): void {
+  for (let i = 0; i < lit.length; i++) jbuf[jo++] = lit[i]!;
+}
+function putBytes(b: Buffer, s: number, e: number): void {
+  if (e - s > 64) {
+    b.copy(jbuf, jo, s, e);
+    jo += e - s;
+  } else for (let i = s; i < e; i++) jbuf[jo++] = b[i]!;
+}
+function room(n: number): void {
+  if (jo + n <= jbuf.length) return;
+  const bigger = Buffer.allocUnsafe(Math.max(jbuf.length * 2, jo + n + 1024));
+  jbuf.copy(bigger, 0, 0, jo);
+  jbuf = bigger;
+}
+/** A text field as a JSON string, or false if it holds a character JSON.stringify escapes. */
+function putText(b: Buffer, s: number, l: number): boolean {
+  if (l < 0) {
+    room(4);
+    put(NULL);
+    return true;
+  }
+  for (let i = s, e = s + l; i < e; i++) {
+    const c = b[i]!;
+    if (c < 0x20 || c === 0x22 || c === 0x5c) return false;
+  }
+  room(l + 2);
+  jbuf[jo++] = 0x22;
+  putBytes(b, s, s + l);
+  jbuf[jo++] = 0x22;
+  return true;
+}
+function putAscii(t: string | null): void {
+  room(t === null ? 4 : t.length + 2);
+  if (t === null) return put(NULL);
+  jbuf[jo++] = 0x22;
+  jo += jbuf.write(t, jo, "latin1");
+  jbuf[jo++] = 0x22;
+}
+const keyStart: number[] = [];
+const keyEnd: number[] = [];
+const valStart: number[] = [];
+const valEnd: number[] = [];
+const valText: (string | null)[] = [];
+const order: number[] = [];
+function keyLess(b: Buffer, x: number, y: number): number {
+  const [xs, xe, ys, ye] = [keyStart[x]!, keyEnd[x]!, keyStart[y]!, keyEnd[y]!];
+  for (let i = 0; ; i++) {
+    if (xs + i === xe) return ys + i === ye ? 0 : -1;
+    if (ys + i === ye) return 1;
+    const d = b[xs + i]! - b[ys + i]!;
+    if (d !== 0) return d;
+  }
+}
+/**
+ * canonicalJsonbText on the bytes of jsonb_out's text at b[s, e), written into the buffer; false
+ * for anything it leaves to the parser, and for keys with non-ASCII characters (their UTF-16 order
+ * is not their byte order).
+ */
+function putFlatSummary(b: Buffer, s: number, e: number): boolean {
+  if (e - s === 2 && b[s] === 0x7b && b[s + 1] === 0x7d) {
+    room(2);
+    jbuf[jo++] = 0x7b;
+    jbuf[jo++] = 0x7d;
+    return true;
+  }
+  if (e - s < 2 || b[s] !== 0x7b || b[e - 1] !== 0x7d) return false;
+  for (let i = s; i < e; i++) if (b[i] === 0x5c) return false;
+  let n = 0;
+  let i = s + 1;
+  for (;;) {
+    if (b[i] !== 0x22) return false;
+    const ks = i + 1;
+    let j = ks;
+    while (j < e && b[j] !== 0x22) {
+      if (b[j]! >= 0x80) return false;
+      j++;
+    }
+    if (j >= e) return false;
+    keyStart[n] = ks;
+    keyEnd[n] = j;
+    i = j + 1;
+    if (b[i] !== 0x3a || b[i + 1] !== 0x20) return false;
+    i += 2;
+    const c = b[i];
+    valText[n] = null;
+    valStart[n] = i;
+    if (c === 0x22) {
+      j = i + 1;
+      while (j < e && b[j] !== 0x22) j++;
+      if (j >= e) return false;
+      i = j + 1;
+    } else if (c === 0x74 && b[i + 1] === 0x72 && b[i + 2] === 0x75 && b[i + 3] === 0x65) i += 4;
+    else if (c === 0x66 && b[i + 1] === 0x61 && b[i + 2] === 0x6c && b[i + 3] === 0x73 && b[i + 4] === 0x65) i += 5;
+    else if (c === 0x6e && b[i + 1] === 0x75 && b[i + 2] === 0x6c && b[i + 3] === 0x6c) i += 4;
+    else {
+      // numeric_out: -?(0|[1-9][0-9]*)(\.[0-9]+)? ; short integers are already ECMAScript's form.
+      j = i;
+      if (b[j] === 0x2d) j++;
+      const ds = j;
+      while (b[j]! >= 0x30 && b[j]! <= 0x39) j++;
+      if (j === ds || (b[ds] === 0x30 && j - ds > 1)) return false;
+      let simple = j - ds <= 15 && !(b[i] === 0x2d && b[ds] === 0x30);
+      if (b[j] === 0x2e) {
+        const fs = ++j;
+        while (b[j]! >= 0x30 && b[j]! <= 0x39) j++;
+        if (j === fs) return false;
+        simple = false;
+      }
+      if (!simple) {
+        const x = Number(b.toString("latin1", i, j));
+        if (!Number.isFinite(x)) return false;
+        valText[n] = JSON.stringify(x);
+      }
+      i = j;
+    }
+    valEnd[n] = i;
+    n++;
+    if (i === e - 1) break;
+    if (b[i] !== 0x2c || b[i + 1] !== 0x20) return false;
+    i += 2;
+  }
+  order.length = n;
+  for (let k = 0; k < n; k++) order[k] = k;
+  // Insertion sort: a summary has a handful of keys.
+  for (let k = 1; k < n; k++) {
+    const x = order[k]!;
+    let m = k - 1;
+    while (m >= 0 && keyLess(b, order[m]!, x) > 0) {
+      order[m + 1] = order[m]!;
+      m--;
+    }
+    order[m + 1] = x;
+  }
+  room(e - s + 16 * n);
+  jbuf[jo++] = 0x7b;
+  for (let k = 0; k < n; k++) {
+    const x = order[k]!;
+    if (k > 0 && keyLess(b, order[k - 1]!, x) === 0) return false; // jsonb never repeats a key; be safe
+    if (k) jbuf[jo++] = 0x2c;
+    jbuf[jo++] = 0x22;
+    putBytes(b, keyStart[x]!, keyEnd[x]!);
+    jbuf[jo++] = 0x22;
+    jbuf[jo++] = 0x3a;
+    const t = valText[x];
+    if (t !== null && t !== undefined) {
+      room(t.length);
+      jo += jbuf.write(t, jo, "latin1");
+    } else {
+      putBytes(b, valStart[x]!, valEnd[x]!);
+    }
+  }
+  room(1);
+  jbuf[jo++] = 0x7d;
+  return true;
+}
+
+/**
+ * The leaf hash of the reader's current tuple written from its bytes into out at off, as
+ * leafHashInto(rowCanonicalJson(r)) would; false (nothing written) when the event needs the string path.
+ */
+export function rowLeafHashInto(r: CopyReader, out: Buffer, off: number): boolean {
+  const b = r.buf;
+  const { start, len } = r;
+  jo = 0;
+  room(64);
+  put(K_ACTION);
+  if (!putText(b, start[4]!, len[4]!)) return false;
+  room(64);
+  put(K[0]!);
+  if (len[2]! < 0) put(NULL);
+  else {
+    jbuf[jo++] = 0x22;
+    const s = start[2]!;
+    for (let i = 0; i < 16; i++) {
+      if (i === 4 || i === 6 || i === 8 || i === 10) jbuf[jo++] = 0x2d;
+      const h = 2 * b[s + i]!;
+      jbuf[jo++] = HEXB[h]!;
+      jbuf[jo++] = HEXB[h + 1]!;
+    }
+    jbuf[jo++] = 0x22;
+  }
+  put(K[1]!);
+  if (!putText(b, start[3]!, len[3]!)) return false;
+  room(64);
+  put(K[2]!);
+  putAscii(len[1]! < 0 ? null : formatEventAt(b, start[1]!));
+  room(64);
+  put(K[3]!);
+  putAscii(String(r.int8(0)));
+  room(16);
+  put(K[4]!);
+  if (!putText(b, start[10]!, len[10]!)) return false;
+  room(16);
+  put(K[5]!);
+  if (!putText(b, start[7]!, len[7]!)) return false;
+  room(16);
+  put(K[6]!);
+  if (!putText(b, start[9]!, len[9]!)) return false;
+  room(16);
+  put(K[7]!);
+  const sl = len[8]!;
+  if (sl < 0) {
+    room(4);
+    put(NULL);
+  } else {
+    const ss = start[8]!;
+    if (b[ss] !== 1) throw new Error(`unknown jsonb binary version ${b[ss]}`);
+    if (!putFlatSummary(b, ss + 1, ss + sl)) return false;
+  }
+  room(16);
+  put(K[8]!);
+  if (!putText(b, start[6]!, len[6]!)) return false;
+  room(16);
+  put(K[9]!);
+  if (!putText(b, start[5]!, len[5]!)) return false;
+  room(1);
+  jbuf[jo++] = 0x7d;
+  out.write(hash("sha256", jbuf.subarray(0, jo), "binary"), off, HASH_SIZE, "latin1");
+  return true;
+}
+
+/** The leaf hash of the reader's current tuple into out at off: from the bytes when it can, else through the string. */
+function eventLeafHashInto(r: CopyReader, out: Buffer, off: number): void {
+  if (!rowLeafHashInto(r, out, off)) leafHashInto(rowCanonicalJson(r), out, off);
+}
+
 /** Leaf hashes (32 bytes each, in row order) and event ids of a binary COPY of EVENT_COPY_COLUMNS. */
 export function hashEventRows(events: Uint8Array): { ids: string[]; hashes: Buffer } {
   const r = new CopyReader(events, EVENT_FIELDS);
@@ -179,7 +420,7 @@ export function hashEventRows(events: Uint8Array): { ids: string[]; hashes: Buff
   offsets.forEach((at, k) => {
     r.read(at);
     ids.push(String(r.int8(0)));
-    leafHashInto(rowCanonicalJson(r), hashes, k * HASH_SIZE);
+    eventLeafHashInto(r, hashes, k * HASH_SIZE);
   });
   return { ids, hashes };
 }
@@ -266,7 +507,7 @@ export function hashChunk(task: TChunkTask): TChunkResult {
       continue; // a zero hash: the buffer starts zeroed
     }
     events.read(at);
-    leafHashInto(rowCanonicalJson(events), all, k * HASH_SIZE);
+    eventLeafHashInto(events, all, k * HASH_SIZE);
   }
   for (let j = 1; j < sizes.length; j++) {
     for (let i = 0; i < sizes[j]!; i++) childrenHashInto(all, starts[j - 1]! + 2 * i * HASH_SIZE, all, starts[j]! + i * HASH_SIZE);
