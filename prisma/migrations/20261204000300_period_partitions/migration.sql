@@ -70,6 +70,12 @@ END $$;
 -- Rows of the month already in a default partition are moved into the new partition where the table
 -- is movable; elsewhere the month stays in the default partition (where every query still finds it)
 -- and a warning says so.
+-- A partition is made as a table of its own and then attached: ATTACH PARTITION takes a SHARE UPDATE
+-- EXCLUSIVE lock on the parent (CREATE TABLE … PARTITION OF would take ACCESS EXCLUSIVE), but it
+-- still needs ACCESS EXCLUSIVE on the default partition, which any reader of the whole table holds a
+-- share of. So a table whose locks are not had within 500 ms (a long export is reading it) is left
+-- for the next call, with a warning: readers queue behind the attempt for at most that long, and the
+-- worker calls hourly, two months ahead.
 CREATE FUNCTION ensure_period_partitions(p_period text) RETURNS text[] LANGUAGE plpgsql AS $$
 DECLARE
   t record;
@@ -80,6 +86,7 @@ DECLARE
   cond text;
   stray boolean;
   made text[] := '{}';
+  old_timeout text := current_setting('lock_timeout');
 BEGIN
   IF p_period IS NULL OR p_period !~ '^[0-9]{4}-(0[1-9]|1[0-2])$' THEN
     RAISE EXCEPTION 'not a period (YYYY-MM): %', p_period USING ERRCODE = 'invalid_parameter_value';
@@ -88,10 +95,10 @@ BEGIN
   hi := (to_char((p_period || '-01')::date + interval '1 month', 'YYYY-MM-DD') || ' 00:00:00+08')::timestamptz;
   FOR t IN SELECT * FROM period_partitioned_tables() LOOP
     part := t.table_name || '_' || replace(p_period, '-', '_');
-    CONTINUE WHEN to_regclass(format('public.%I', part)) IS NOT NULL;
+    CONTINUE WHEN to_regclass(quote_ident(part)) IS NOT NULL;
     -- Two creators (two workers, a run starting) take turns; the second finds the partition made.
     PERFORM pg_advisory_xact_lock(879302, hashtext(t.table_name));
-    CONTINUE WHEN to_regclass(format('public.%I', part)) IS NOT NULL;
+    CONTINUE WHEN to_regclass(quote_ident(part)) IS NOT NULL;
     IF t.by_month THEN
       bound := format('FROM (%L) TO (%L)', lo, hi);
       cond := format('%I >= %L AND %I < %L', t.key_column, lo, t.key_column, hi);
@@ -100,18 +107,23 @@ BEGIN
       cond := format('%I = %L', t.key_column, p_period);
     END IF;
     EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %s)', t.table_name || '_default', cond) INTO stray;
-    IF NOT stray THEN
-      EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES %s', part, t.table_name, bound);
-    ELSIF NOT t.movable THEN
+    IF stray AND NOT t.movable THEN
       RAISE WARNING 'rows of % in % cannot move (append-only or referred to): the month stays there', p_period, t.table_name || '_default';
       CONTINUE;
-    ELSE
-      EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part, t.table_name);
-      EXECUTE format('WITH moved AS (DELETE FROM %I WHERE %s RETURNING *) INSERT INTO %I SELECT * FROM moved', t.table_name || '_default', cond, part);
-      EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES %s', t.table_name, part, bound);
     END IF;
-    IF t.table_name = 'audit_events' THEN PERFORM audit_events_guard_partition(part); END IF;
-    made := made || part;
+    BEGIN
+      PERFORM set_config('lock_timeout', '500ms', true);
+      EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part, t.table_name);
+      IF stray THEN
+        EXECUTE format('WITH moved AS (DELETE FROM %I WHERE %s RETURNING *) INSERT INTO %I SELECT * FROM moved', t.table_name || '_default', cond, part);
+      END IF;
+      EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES %s', t.table_name, part, bound);
+      IF t.table_name = 'audit_events' THEN PERFORM audit_events_guard_partition(part); END IF;
+      made := made || part;
+    EXCEPTION WHEN lock_not_available THEN
+      RAISE WARNING '% is busy: partition % is left for the next call', t.table_name, part;
+    END;
+    PERFORM set_config('lock_timeout', old_timeout, true);
   END LOOP;
   RETURN made;
 END $$;
@@ -144,11 +156,11 @@ BEGIN
   -- case_events before cases: its foreign key refers to the cases partition.
   FOR t IN SELECT * FROM period_partitioned_tables() WHERE detachable LOOP
     part := t.table_name || '_' || replace(p_period, '-', '_');
-    IF EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = to_regclass(format('public.%I', part)) AND i.inhparent = to_regclass(format('public.%I', t.table_name))) THEN
+    IF EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = to_regclass(quote_ident(part)) AND i.inhparent = to_regclass(quote_ident(t.table_name))) THEN
       EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', t.table_name, part);
       -- A detached partition keeps its parent's foreign keys as its own; the archive needs none, and
       -- case events' would hold the month's cases in place.
-      FOR fk IN SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(format('public.%I', part)) AND contype = 'f' AND conparentid = 0 LOOP
+      FOR fk IN SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(quote_ident(part)) AND contype = 'f' AND conparentid = 0 LOOP
         EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', part, fk);
       END LOOP;
       made := made || part;
