@@ -473,17 +473,33 @@ export function hashChunk(task: TChunkTask): TChunkResult {
   }
   const eventIds = new Uint8Array(new ArrayBuffer(8 * count));
   for (let k = 0; k < count; k++) eventIds.set(leaves.buf.subarray(idBytes[k]!, idBytes[k]! + 8), 8 * k);
-  // Where each event's tuple starts, by its id.
+  // Where each event's tuple starts, by its id: in a typed array over the id range when the ids are
+  // dense (the chunk's events are read by an id range), else in maps.
   const events = new CopyReader(task.events, EVENT_FIELDS);
+  let minId = Infinity;
+  let maxId = -Infinity;
+  for (let k = 0; safe && k < count; k++) {
+    if (ids[k]! < minId) minId = ids[k]!;
+    if (ids[k]! > maxId) maxId = ids[k]!;
+  }
+  const dense = safe && count > 0 && maxId - minId < 4 * count + 1024;
+  const slot = dense ? new Int32Array(maxId - minId + 1).fill(-1) : null;
   const byNumber = new Map<number, number>();
   const byBig = new Map<bigint, number>();
   while (events.next()) {
     const id = events.int8(0);
-    if (typeof id === "number") byNumber.set(id, events.tupleAt);
+    if (slot && typeof id === "number") {
+      if (id >= minId && id <= maxId) slot[id - minId] = events.tupleAt;
+    } else if (typeof id === "number") byNumber.set(id, events.tupleAt);
     else byBig.set(id, events.tupleAt);
   }
-  const whereOf = (k: number) =>
-    safe ? byNumber.get(ids[k]!) : byBig.get(leaves.buf.readBigInt64BE(idBytes[k]!)) ?? byNumber.get(Number(leaves.buf.readBigInt64BE(idBytes[k]!)));
+  const whereOf = (k: number) => {
+    if (slot) {
+      const at = slot[ids[k]! - minId]!;
+      return at < 0 ? undefined : at;
+    }
+    return safe ? byNumber.get(ids[k]!) : byBig.get(leaves.buf.readBigInt64BE(idBytes[k]!)) ?? byNumber.get(Number(leaves.buf.readBigInt64BE(idBytes[k]!)));
+  };
 
   // One buffer for every level: count + count/2 + … hashes, transferred back whole.
   const sizes: number[] = [];
