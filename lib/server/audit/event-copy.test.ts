@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { CopyReader, formatEventAt, rowCanonicalJson, rowLeafHashInto } from "./event-copy";
+import { CopyReader, formatEventAt, hashChunk, hashEventRows, rowCanonicalJson, rowLeafHashInto } from "./event-copy";
 import { CompactRange, hashLeaf } from "../../audit-log/merkle";
 
 const at = (us: bigint) => {
@@ -168,5 +168,39 @@ describe("a leaf written from the COPY bytes", () => {
       { ...typical, summary: '{"a": "x\\"y"}' },
     ])
       expect(take(t)).toBeNull();
+  });
+});
+
+describe("hashChunk finds each leaf's event", () => {
+  const leavesCopy = (ids: bigint[]) => {
+    const parts: Buffer[] = [Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0])];
+    ids.forEach((id, seq) => {
+      const b = Buffer.alloc(2 + 2 * 12);
+      b.writeInt16BE(2, 0);
+      b.writeInt32BE(8, 2);
+      b.writeBigInt64BE(BigInt(seq), 6);
+      b.writeInt32BE(8, 14);
+      b.writeBigInt64BE(id, 18);
+      parts.push(b);
+    });
+    parts.push(Buffer.from([0xff, 0xff]));
+    return Buffer.concat(parts);
+  };
+  const ev = (id: bigint): TRow => ({ id, at: 849_000_000_000_000n, actorId: null, texts: ["system", "a", "t", `${id}`, "520102", null, null], summary: `{"n": ${id}}` });
+
+  it("by id, whether the ids are dense (a typed array) or scattered (maps), and a missing event is a deleted leaf", () => {
+    for (const ids of [[5n, 6n, 7n, 9n], [1n, 10_000_000n, 20_000_000n, 30_000_000n], [1n, 10_000_000n, 20_000_000n, 2n ** 60n], [3n, 2n ** 62n]]) {
+      const present = ids.filter((_, k) => k !== 2);
+      const events = copyOf([...present].reverse().map(ev));
+      const r = hashChunk({ lo: 0, leaves: leavesCopy(ids), events });
+      const expected = hashEventRows(copyOf(present.map(ev)));
+      expect(r.count).toBe(ids.length);
+      expect(r.deleted).toEqual(ids.length > 2 ? [2] : []);
+      const got = Buffer.from(r.levels[0]!);
+      present.forEach((id, k) => {
+        const leaf = ids.indexOf(id);
+        expect(got.subarray(32 * leaf, 32 * leaf + 32).toString("hex"), String(id)).toBe(expected.hashes.subarray(32 * k, 32 * k + 32).toString("hex"));
+      });
+    }
   });
 });
