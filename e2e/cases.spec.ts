@@ -117,7 +117,7 @@ test("an officer finds a case in her queue, takes it, adds a note and evidence, 
   expect(saved).toMatchObject({ status: "proposed", proposedOutcome: "suspend", proposedBy: officer.id, assignedTo: officer.id });
   // The worker's reassessment of the in-person check lands whenever its job runs: left out here, awaited below.
   expect(saved.events.map((e) => e.kind).filter((k) => k !== "reassessed")).toEqual(["assigned", "note", "evidence", "in_person_check", "proposed"]);
-  expect((await prisma().pensioner.findUniqueOrThrow({ where: { id: p.id } })).paymentStatus).toBe("active");
+  expect((await prisma().pensioner.findFirstOrThrow({ where: { id: p.id } })).paymentStatus).toBe("active");
   // The check reached the model: BDMI got the 01/01 item and the month's status was revised.
   await expect
     .poll(async () => (await prisma().caseEvent.findMany({ where: { caseId: c.id, kind: "reassessed" }, select: { data: true } })).map((e) => (e.data as { evidence?: string }).evidence), { timeout: 60_000 })
@@ -182,7 +182,7 @@ test("four eyes: a supervisor cannot approve her own proposed suspension; anothe
   await expect(page.getByTestId("suspension-notice")).toHaveAttribute("href", `/api/v1/notices/cases/${c.id}/suspension?size=A4`);
 
   expect(await prisma().case.findFirstOrThrow({ where: { id: c.id } })).toMatchObject({ status: "closed", outcome: "suspend", decidedBy: second.id });
-  expect((await prisma().pensioner.findUniqueOrThrow({ where: { id: p.id } })).paymentStatus).toBe("suspended");
+  expect((await prisma().pensioner.findFirstOrThrow({ where: { id: p.id } })).paymentStatus).toBe("suspended");
   const holds = await prisma().paymentHold.findMany({ where: { caseId: c.id } });
   expect(holds).toHaveLength(1);
   expect(holds[0]).toMatchObject({ kind: "suspended", cause: "unverified", startPeriod: currentPeriod(), monthlyFen: 312_345n, liftedPeriod: null, approvedBy: second.id });
@@ -240,7 +240,7 @@ test("an appeal reopens a suspended case; a reinstatement approved by a supervis
   await expect(page.getByTestId("arrears-total")).toHaveText("¥7,501.50");
   await expect(page.getByTestId("arrears-table")).toContainText("合计（3 个月）");
 
-  expect((await prisma().pensioner.findUniqueOrThrow({ where: { id: p.id } })).paymentStatus).toBe("active");
+  expect((await prisma().pensioner.findFirstOrThrow({ where: { id: p.id } })).paymentStatus).toBe("active");
   const arrears = await prisma().paymentArrear.findMany({ where: { hold: { caseId: c.id } }, orderBy: { period: "asc" } });
   expect(arrears.map((a) => [a.period, a.amountFen])).toEqual([0, 1, 2].map((i) => [addMonths(start, i), 250_050n]));
   expect(await prisma().case.findFirstOrThrow({ where: { id: c.id } })).toMatchObject({ status: "closed", outcome: "reinstate", decidedBy: supervisor.id, reopenCount: 1 });

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { hash } from "@node-rs/argon2";
-import { prisma } from "../lib/db/client";
+import { pool, prisma } from "../lib/db/client";
 import { demoNationalId } from "../lib/db/demo-roll";
 import { seedRegions } from "../lib/db/seed";
 import type { TActor } from "../lib/server/actor";
@@ -18,7 +18,7 @@ export async function uniqueNationalId(county: string, sex: "male" | "female" = 
     const id = demoNationalId(county, day, randomInt(500), sex);
     if (issued.has(id)) continue;
     issued.add(id);
-    if (!(await prisma().pensioner.findUnique({ where: { idHmac: piiHmac(id) }, select: { id: true } }))) return { id, birth: day };
+    if (!(await prisma().pensioner.findFirst({ where: { idHmac: piiHmac(id) }, select: { id: true } }))) return { id, birth: day };
   }
 }
 
@@ -62,4 +62,14 @@ export async function seedRoll(county: string, n: number): Promise<string[]> {
   const r = await importRoll(admin.actor, imp.id, Readable.from(lines));
   if (r.rowsRejected) throw new Error(`seedRoll: ${r.rowsRejected} rows rejected`);
   return lines.slice(1).map((l) => l.split(",")[0]!);
+}
+
+/** Pensioners whose national ID has no claim in pensioner_identities, or claims pointing at no pensioner (ids). */
+export async function unclaimedPensioners(): Promise<string[]> {
+  const r = await pool().query<{ id: string }>(
+    `select coalesce(p.id, i.pensioner_id)::text as id
+       from pensioners p full join pensioner_identities i on i.id_hmac = p.id_hmac and i.pensioner_id = p.id and i.region_code = p.region_code
+      where p.id is null or i.id_hmac is null`,
+  );
+  return r.rows.map((x) => x.id);
 }

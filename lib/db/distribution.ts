@@ -7,6 +7,12 @@ import type pg from "pg";
 /** Co-located tables are sharded on the county code, so one county's rows of every table share a shard. */
 export const DISTRIBUTION_COLUMN = "region_code";
 
+/**
+ * Tables sharded on a column of their own, each its own colocation group: a national ID's claim on
+ * the roll is found by the ID (its HMAC), wherever the pensioner lives.
+ */
+export const OWN_GROUP_TABLES: Record<string, string> = { pensioner_identities: "id_hmac" };
+
 /** Sharded by region_code, co-located with pensioners (the first is the colocation group's anchor). */
 export const DISTRIBUTED_TABLES = [
   "pensioners",
@@ -68,17 +74,6 @@ export const COORDINATOR_TABLES = [
   "neo_tx_attempts",
 ] as const;
 
-/**
- * Keys of distributed tables that do not carry the distribution column yet, each with what must
- * change before the table can be distributed. The catalogue test fails on any other such key.
- */
-export const PENDING_KEYS: Record<string, string> = {
-  pensioners_pkey:
-    "pensioners' primary key is (id): it becomes (id, region_code) when pensioners is distributed (every lookup by id alone then names the region, or goes through the identity table below)",
-  pensioners_id_hmac_key:
-    "a national ID is unique across the province: on Citus that uniqueness moves to a pensioner_identities (id_hmac primary key, region_code, pensioner_id) table distributed by id_hmac, which the roll import claims before it writes a pensioner",
-};
-
 export type TPlacement = "distributed" | "reference" | "coordinator";
 
 export function placementOf(table: string): TPlacement | null {
@@ -86,7 +81,7 @@ export function placementOf(table: string): TPlacement | null {
   // Citus a detached partition of a distributed table stays distributed.
   const month = /^(.+)_\d{4}_\d{2}$/.exec(table);
   if (month && month[1] !== table && placementOf(month[1]!)) return placementOf(month[1]!);
-  if ((DISTRIBUTED_TABLES as readonly string[]).includes(table)) return "distributed";
+  if ((DISTRIBUTED_TABLES as readonly string[]).includes(table) || OWN_GROUP_TABLES[table]) return "distributed";
   if ((REFERENCE_TABLES as readonly string[]).includes(table)) return "reference";
   if ((COORDINATOR_TABLES as readonly string[]).includes(table)) return "coordinator";
   return null;
@@ -94,29 +89,36 @@ export function placementOf(table: string): TPlacement | null {
 
 type TPlacer = (table: string) => TPlacement | null;
 
+/** A distributed table's distribution column: region_code, unless it is a group of its own. */
+export function distributionColumnOf(table: string): string {
+  const month = /^(.+)_\d{4}_\d{2}$/.exec(table);
+  return OWN_GROUP_TABLES[table] ?? (month ? OWN_GROUP_TABLES[month[1]!] : undefined) ?? DISTRIBUTION_COLUMN;
+}
+
 /**
- * What stands between the schema and the placement `place` gives its tables: tables without a
- * placement, distributed tables whose distribution column is missing or nullable, primary and
- * unique keys of distributed tables without it, and foreign keys Citus cannot keep (between two
- * distributed tables on anything but the distribution column; from a reference or coordinator
- * table to a distributed one; between distributed and coordinator tables). Partitions are judged
- * through their parent.
+ * What stands between the schema and the placement `place` gives its tables (and `columnOf` their
+ * distribution columns): tables without a placement, distributed tables whose distribution column
+ * is missing or nullable, primary and unique keys of distributed tables without it, and foreign keys
+ * Citus cannot keep (between two distributed tables of different colocation groups, or on anything
+ * but the distribution column; from a reference or coordinator table to a distributed one; between
+ * distributed and coordinator tables). Partitions are judged through their parent.
  */
-export async function catalogueViolations(db: pg.Pool | pg.PoolClient, schema: string, place: TPlacer, pending: Record<string, string> = {}): Promise<string[]> {
+export async function catalogueViolations(db: pg.Pool | pg.PoolClient, schema: string, place: TPlacer, columnOf: (table: string) => string = distributionColumnOf): Promise<string[]> {
   const out: string[] = [];
-  const tables = await db.query<{ name: string; col_notnull: boolean | null }>(
-    `select c.relname as name, a.attnotnull as col_notnull
+  const tables = await db.query<{ name: string; columns: Record<string, boolean> }>(
+    `select c.relname as name, coalesce(jsonb_object_agg(a.attname, a.attnotnull) filter (where a.attname is not null), '{}') as columns
        from pg_class c join pg_namespace n on n.oid = c.relnamespace
-       left join pg_attribute a on a.attrelid = c.oid and a.attname = $2 and not a.attisdropped
+       left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
       where n.nspname = $1 and c.relkind in ('r', 'p') and not c.relispartition and c.relname <> '_prisma_migrations'
-      order by 1`,
-    [schema, DISTRIBUTION_COLUMN],
+      group by c.relname order by 1`,
+    [schema],
   );
   for (const t of tables.rows) {
     const p = place(t.name);
+    const col = columnOf(t.name);
     if (!p) out.push(`${t.name}: no placement (distributed, reference or coordinator)`);
-    else if (p === "distributed" && t.col_notnull === null) out.push(`${t.name}: distributed but has no ${DISTRIBUTION_COLUMN}`);
-    else if (p === "distributed" && !t.col_notnull) out.push(`${t.name}: ${DISTRIBUTION_COLUMN} may be null`);
+    else if (p === "distributed" && !(col in t.columns)) out.push(`${t.name}: distributed but has no ${col}`);
+    else if (p === "distributed" && !t.columns[col]) out.push(`${t.name}: ${col} may be null`);
   }
 
   // Primary keys, unique constraints and unique indexes (partitions' own indexes are their parent's).
@@ -131,8 +133,9 @@ export async function catalogueViolations(db: pg.Pool | pg.PoolClient, schema: s
     [schema],
   );
   for (const k of keys.rows) {
-    if (place(k.table) !== "distributed" || k.columns.includes(DISTRIBUTION_COLUMN) || pending[k.key]) continue;
-    out.push(`${k.table}: unique key ${k.key} (${k.columns.join(", ")}) lacks ${DISTRIBUTION_COLUMN}`);
+    const col = columnOf(k.table);
+    if (place(k.table) !== "distributed" || k.columns.includes(col)) continue;
+    out.push(`${k.table}: unique key ${k.key} (${k.columns.join(", ")}) lacks ${col}`);
   }
 
   const fks = await db.query<{ name: string; from: string; to: string; from_cols: string[]; to_cols: string[] }>(
@@ -149,8 +152,10 @@ export async function catalogueViolations(db: pg.Pool | pg.PoolClient, schema: s
     const [a, b] = [place(f.from), place(f.to)];
     const label = `${f.from} → ${f.to} (${f.name})`;
     if (a === "distributed" && b === "distributed") {
-      const i = f.from_cols.indexOf(DISTRIBUTION_COLUMN);
-      if (i < 0 || f.to_cols[i] !== DISTRIBUTION_COLUMN) out.push(`${label}: joins two distributed tables on (${f.from_cols.join(", ")}) = (${f.to_cols.join(", ")}), not on ${DISTRIBUTION_COLUMN}`);
+      const [ca, cb] = [columnOf(f.from), columnOf(f.to)];
+      const i = f.from_cols.indexOf(ca);
+      if (ca !== cb) out.push(`${label}: joins tables of two colocation groups (${ca}, ${cb})`);
+      else if (i < 0 || f.to_cols[i] !== cb) out.push(`${label}: joins two distributed tables on (${f.from_cols.join(", ")}) = (${f.to_cols.join(", ")}), not on ${ca}`);
     } else if (b === "distributed") {
       out.push(`${label}: a ${a} table cannot refer to a distributed one`);
     } else if (a === "distributed" && b === "coordinator") {

@@ -106,7 +106,7 @@ describe("the case's moves", () => {
     expect(d).toMatchObject({ status: "closed", outcome: "suspend", decidedBy: { id: sup1.id }, paymentStatus: "suspended", version: 4 });
     expect(d.hold).toMatchObject({ kind: "suspended", cause: "unverified", monthlyFen: "321500", startPeriod: "2025-11", liftedPeriod: null, savingsEndPeriod: null });
     expect(d.allowedMoves).toEqual(["appeal"]);
-    const p1 = await prisma().pensioner.findUniqueOrThrow({ where: { id: pensionerId }, select: { paymentStatus: true, version: true } });
+    const p1 = await prisma().pensioner.findFirstOrThrow({ where: { id: pensionerId }, select: { paymentStatus: true, version: true } });
     expect(p1).toEqual({ paymentStatus: "suspended", version: 2 });
 
     // an appeal reopens it: a reinstatement may now be proposed
@@ -138,7 +138,7 @@ describe("the case's moves", () => {
       { action: "payment.hold", actorId: sup1.id },
       { action: "payment.lift", actorId: sup2.id },
     ]);
-    expect(await prisma().pensioner.findUniqueOrThrow({ where: { id: pensionerId }, select: { paymentStatus: true } })).toEqual({ paymentStatus: "active" });
+    expect(await prisma().pensioner.findFirstOrThrow({ where: { id: pensionerId }, select: { paymentStatus: true } })).toEqual({ paymentStatus: "active" });
     // the timeline is append-only
     await expect(pool().query(`update case_events set body = 'x' where case_id = $1`, [caseId])).rejects.toThrow(/append-only/);
   });
@@ -167,7 +167,7 @@ describe("the case's moves", () => {
     const row = await prisma().case.findFirstOrThrow({ where: { id: caseId }, select: { status: true, version: true } });
     expect(row).toEqual({ status: "proposed", version: d.version });
     expect(await prisma().paymentHold.count({ where: { caseId } })).toBe(0);
-    expect(await prisma().pensioner.findUniqueOrThrow({ where: { id: pensionerId }, select: { paymentStatus: true } })).toEqual({ paymentStatus: "active" });
+    expect(await prisma().pensioner.findFirstOrThrow({ where: { id: pensionerId }, select: { paymentStatus: true } })).toEqual({ paymentStatus: "active" });
     expect(await audits(caseId)).toEqual(["case.propose"]);
 
     await expect(rejectCaseProposal(other.actor, caseId, { version: d.version }, "en")).rejects.toMatchObject({ code: "VALIDATION", fieldErrors: [{ path: "body.note" }] });

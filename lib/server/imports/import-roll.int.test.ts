@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createUser, uniqueNationalId } from "../../../test/fixtures";
+import { createUser, unclaimedPensioners, uniqueNationalId } from "../../../test/fixtures";
 import { pool, prisma } from "../../db/client";
 import { ROLL_CSV_HEADER } from "../../db/demo-roll";
 import { importRoll } from "./import-roll";
@@ -111,6 +111,10 @@ describe("roll CSV import", () => {
     const changed = line.replace("李四", "李四改");
     const r = await run(officer, ROLL_CSV_HEADER + changed);
     expect(r).toMatchObject({ rowsInserted: 0, rowsUnchanged: 0, rowsRejected: 1 });
+    // The same ID number in another county is the same person: turned away too.
+    const elsewhere = line.replace(/,520111,/, ",520102,");
+    expect(await run(officer, ROLL_CSV_HEADER + elsewhere)).toMatchObject({ rowsInserted: 0, rowsRejected: 1 });
+    expect(await unclaimedPensioners()).toEqual([]);
   });
 
   it("imports nothing from a file whose header is not a roll", async () => {

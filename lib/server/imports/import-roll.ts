@@ -16,7 +16,7 @@ import { AppError } from "../app-error";
 import { countyCodes } from "../regions/region-names";
 import { mapHeader, type TRollField } from "./roll-csv";
 import { rollPool } from "./roll-pool";
-import { idMsFor, PREPARED_COLUMNS, type TPrepareBatch, type TPrepared, type TPrepareTask } from "./roll-prepare";
+import { IDENTITY_COLUMNS, idMsFor, PREPARED_COLUMNS, type TPrepareBatch, type TPrepared, type TPrepareTask } from "./roll-prepare";
 
 /** The largest roll file accepted (a province's 10 M pensioners fit in about 1.5 GB). */
 export const MAX_IMPORT_BYTES = 1536 * 1024 * 1024;
@@ -188,9 +188,10 @@ export async function importRoll(
   }
 
   /**
-   * Ends the open COPY. Rows that clash with the roll (an ID number already there, or twice in the
-   * file) fail it on the unique index on id_hmac: the segment is rolled back to its savepoint and
-   * landed again row by row in SQL (landClashing), which words each clash. A fresh roll never pays for that.
+   * Ends the open COPY, then claims the segment's ID numbers in pensioner_identities with a second
+   * COPY. Rows that clash with the roll (an ID number already there, or twice in the file) fail that
+   * one on its key: the segment is rolled back to its savepoint and landed again row by row in SQL
+   * (landClashing), which words each clash. A fresh roll never pays for that.
    */
   async function closeSegment(): Promise<void> {
     const s = segment;
@@ -199,6 +200,9 @@ export async function importRoll(
     if (!s.error) {
       s.copy.end();
       await finished(s.copy).catch((e: Error) => (s.error ??= e));
+    }
+    if (!s.error) {
+      await copyIn(`copy pensioner_identities (${IDENTITY_COLUMNS}) from stdin`, s.batches.map((b) => b.identities)).catch((e: Error) => (s.error = e));
     }
     if (s.error) {
       if ((s.error as { code?: string }).code !== "23505") throw s.error;
@@ -213,8 +217,8 @@ export async function importRoll(
 
   /**
    * Lands a segment with clashes. Duplicates within it are set aside first (the earliest line
-   * stands); the rest go into pensioners, and the unique index on id_hmac turns away the ID numbers
-   * already there, which are then worded: a repeat of an earlier line of this file (import_seen
+   * stands); the rest claim their ID numbers in pensioner_identities, which turns away the ID numbers
+   * already there, and the rows that claimed theirs go into pensioners. Those turned away are worded: a repeat of an earlier line of this file (import_seen
    * remembers every line that stood), an unchanged pensioner, or a pensioner with different details.
    */
   async function landClashing(batches: TPrepared[]): Promise<void> {
@@ -230,9 +234,12 @@ export async function importRoll(
     await client.query(`insert into import_seen (line, id, id_hmac) select line, id, id_hmac from import_rows`);
 
     const ins = await client.query(`
+      with claimed as (
+        insert into pensioner_identities (${IDENTITY_COLUMNS})
+        select id_hmac, id, region_code from import_rows order by line
+        on conflict (id_hmac) do nothing returning pensioner_id)
       insert into pensioners (${PREPARED_COLUMNS})
-      select ${PREPARED_COLUMNS} from import_rows order by line
-      on conflict (id_hmac) do nothing`);
+      select ${PREPARED_COLUMNS} from import_rows where id in (select pensioner_id from claimed) order by line`);
     inserted += ins.rowCount ?? 0;
 
     // A line that repeats one of an earlier segment: it, and its repeats in this one, cite that line.

@@ -10,6 +10,9 @@ import { copyText, validateRecord, type TRollField } from "./roll-csv";
 export const PREPARED_COLUMNS =
   "id, id_hmac, id_cipher, id_key_version, id_prefix, id_suffix, name, sex, birth_date, region_code, address, phone, scheme, monthly_pension_fen, payment_status, enrolled_on, import_id";
 
+/** The pensioner_identities columns, in COPY order: each ID number's claim on the province's roll. */
+export const IDENTITY_COLUMNS = "id_hmac, pensioner_id, region_code";
+
 /** What a batch holds: raw lines, or records csv-parse already made. */
 export type TPrepareBatch =
   | {
@@ -35,6 +38,8 @@ export type TPrepared = {
   rows: Uint8Array;
   /** COPY text for import_seen (line, id, id_hmac), one line a valid row, same order. */
   seen: Uint8Array;
+  /** COPY text for pensioner_identities (IDENTITY_COLUMNS), same order. */
+  identities: Uint8Array;
   valid: number;
   rowsRead: number;
   rejections: { line: number; errors: { field: string; reason: string }[] }[];
@@ -106,6 +111,7 @@ export function prepareRows(task: TPrepareTask): TPrepared {
   const { index, width } = task.header;
   const rows = new TextOut(1 << 20);
   const seen = new TextOut(1 << 18);
+  const identities = new TextOut(1 << 18);
   const nextId = idMaker(task.idMs);
   const rejections: TPrepared["rejections"] = [];
   let valid = 0;
@@ -128,6 +134,7 @@ export function prepareRows(task: TPrepareTask): TPrepared {
         `${p.monthlyPensionFen}\t${p.paymentStatus}\t${p.enrolledOn}\t${task.importId}\n`,
     );
     seen.add(`${line}\t${id}\t\\\\x${hmac}\n`);
+    identities.add(`\\\\x${hmac}\t${id}\t${p.regionCode}\n`);
     valid++;
   };
 
@@ -149,5 +156,5 @@ export function prepareRows(task: TPrepareTask): TPrepared {
       at = end + 1;
     }
   }
-  return { rows: rows.take(), seen: seen.take(), valid, rowsRead, rejections };
+  return { rows: rows.take(), seen: seen.take(), identities: identities.take(), valid, rowsRead, rejections };
 }

@@ -34,7 +34,7 @@ export async function printSuspensionNotice(actor: TActor, caseId: string, size:
     orderBy: { createdAt: "desc" },
   });
   if (!hold) throw new AppError("CONFLICT", "This case has no payment hold in force (the payment was never suspended, or it was reinstated): there is no suspension notice to print");
-  const p = await prisma().pensioner.findUniqueOrThrow({ where: { id: c.pensionerId }, select: { name: true, idPrefix: true, idSuffix: true } });
+  const p = await prisma().pensioner.findFirstOrThrow({ where: { id: c.pensionerId }, select: { name: true, idPrefix: true, idSuffix: true } });
   const county = (await allRegions()).find((r) => r.code === c.regionCode);
   const cause = hold.cause as THoldCause;
   const kind = hold.kind as THoldKind;

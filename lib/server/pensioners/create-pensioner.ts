@@ -22,8 +22,8 @@ export async function createPensioner(actor: TActor, p: TPensionerInput, locale:
   const { cipher, keyVersion } = encryptPii(p.nationalId);
   const db = prisma();
   const row = await db.$transaction(async (tx) => {
-    const clash = await tx.pensioner.findUnique({ where: { idHmac: hmac }, select: { id: true } });
-    if (clash) throw new AppError("CONFLICT", "A pensioner with this ID number is already on the roll", { fieldErrors: [{ path: "body.nationalId", message: vmsg("alreadyOnRoll") }] });
+    const onRoll = () => new AppError("CONFLICT", "A pensioner with this ID number is already on the roll", { fieldErrors: [{ path: "body.nationalId", message: vmsg("alreadyOnRoll") }] });
+    if (await tx.pensionerIdentity.findUnique({ where: { idHmac: hmac }, select: { pensionerId: true } })) throw onRoll();
     const created = await tx.pensioner.create({
       data: {
         idCipher: cipher,
@@ -44,6 +44,14 @@ export async function createPensioner(actor: TActor, p: TPensionerInput, locale:
       },
       select: pensionerViewSelect,
     });
+    // The national ID's claim across the province; a second create of the same ID racing this one
+    // fails on its key and is the same conflict.
+    try {
+      await tx.pensionerIdentity.create({ data: { idHmac: hmac, pensionerId: created.id, regionCode: created.regionCode }, select: { pensionerId: true } });
+    } catch (e) {
+      if ((e as { code?: string }).code === "P2002") throw onRoll();
+      throw e;
+    }
     await recordAudit(tx, actor, {
       action: "pensioner.create",
       targetType: "pensioner",

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createUser, pensionerInput } from "../../../test/fixtures";
+import { createUser, pensionerInput, unclaimedPensioners } from "../../../test/fixtures";
 import { pool, prisma } from "../../db/client";
 import { ZPensionerInput } from "../../domain/pensioner";
 import { AppError } from "../app-error";
@@ -58,8 +58,23 @@ describe("pensioners: encryption, lookup, scoping and audit", () => {
     expect(JSON.stringify(events.map((e) => e.summary))).not.toContain(input.nationalId);
   });
 
-  it("refuses a second pensioner with the same ID number", async () => {
+  it("refuses a second pensioner with the same ID number, in any county, even when two race", async () => {
     await expect(createPensioner(guiyang.actor, input, "zh-CN")).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(createPensioner(supervisor.actor, { ...input, regionCode: "520302" }, "zh-CN")).rejects.toMatchObject({ code: "CONFLICT", fieldErrors: [expect.objectContaining({ path: "body.nationalId" })] });
+    // Two creates of one new ID at once: one stands, the other is the same conflict (the claim's key).
+    const fresh = ZPensionerInput.parse(await pensionerInput("520102"));
+    const both = await Promise.allSettled([createPensioner(supervisor.actor, fresh, "zh-CN"), createPensioner(supervisor.actor, { ...fresh, regionCode: "520302" }, "zh-CN")]);
+    expect(both.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(both.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "CONFLICT" } });
+    expect(await unclaimedPensioners()).toEqual([]);
+  });
+
+  it("moves the ID's claim with a pensioner who moves county", async () => {
+    const mover = await createPensioner(supervisor.actor, ZPensionerInput.parse(await pensionerInput("520102")), "zh-CN");
+    const moved = await updatePensioner(supervisor.actor, mover.id, { version: 1, regionCode: "520302" }, "zh-CN");
+    expect(moved.regionCode).toBe("520302");
+    expect((await pool().query(`select region_code from pensioner_identities where pensioner_id = $1`, [mover.id])).rows).toEqual([{ region_code: "520302" }]);
+    expect(await unclaimedPensioners()).toEqual([]);
   });
 
   it("hides another region's pensioner from every use case with a 404", async () => {
@@ -71,7 +86,7 @@ describe("pensioners: encryption, lookup, scoping and audit", () => {
     expect(found.total).toBe(0);
     const filtered = await listPensioners(zunyi.actor, { region: "520102", page: 1, pageSize: 25 }, "zh-CN");
     expect(filtered.total).toBe(0);
-    expect((await prisma().pensioner.findUnique({ where: { id }, select: { name: true } }))!.name).toBe(input.name);
+    expect((await prisma().pensioner.findFirst({ where: { id }, select: { name: true } }))!.name).toBe(input.name);
   });
 
   it("will not let an officer move a pensioner out of her regions or create one there", async () => {

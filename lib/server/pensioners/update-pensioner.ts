@@ -38,10 +38,15 @@ export async function updatePensioner(actor: TActor, id: string, u: TPensionerUp
     }
     if (Object.keys(data).length === 0) return before;
     const updated = await tx.pensioner.update({
-      where: { id, version: u.version },
+      where: { id_regionCode: { id, regionCode: before.regionCode }, version: u.version },
       data: { ...data, version: { increment: 1 } },
       select: pensionerViewSelect,
     });
+    // A move to another county moves the national ID's claim with it.
+    if (data.regionCode !== undefined) {
+      const { idHmac } = await tx.pensioner.findFirstOrThrow({ where: { id }, select: { idHmac: true } });
+      await tx.pensionerIdentity.update({ where: { idHmac }, data: { regionCode: updated.regionCode }, select: { pensionerId: true } });
+    }
     await recordAudit(tx, actor, {
       action: "pensioner.update",
       targetType: "pensioner",

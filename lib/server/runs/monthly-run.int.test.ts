@@ -117,7 +117,7 @@ describe("monthly run", () => {
 
     const byNational = async (nid: string) => {
       const { piiHmac } = await import("../pensioners/pii-crypto");
-      return prisma().pensioner.findUniqueOrThrow({ where: { idHmac: piiHmac(nid) }, select: { id: true } });
+      return prisma().pensioner.findFirstOrThrow({ where: { idHmac: piiHmac(nid) }, select: { id: true } });
     };
     const status = async (nid: string) =>
       prisma().survivalStatus.findFirstOrThrow({ where: { pensionerId: (await byNational(nid)).id, period } });
