@@ -340,6 +340,13 @@ function putFlatSummary(b: Buffer, s: number, e: number): boolean {
   return true;
 }
 
+/** The key `lit`, then the tuple's text field f as a JSON string (false: it needs escapes). */
+function keyText(r: CopyReader, lit: Buffer, f: number): boolean {
+  room(lit.length);
+  put(lit);
+  return putText(r.buf, r.start[f]!, r.len[f]!);
+}
+
 /**
  * The leaf hash of the reader's current tuple written from its bytes into out at off, as
  * leafHashInto(rowCanonicalJson(r)) would; false (nothing written) when the event needs the string path.
@@ -347,10 +354,9 @@ function putFlatSummary(b: Buffer, s: number, e: number): boolean {
 export function rowLeafHashInto(r: CopyReader, out: Buffer, off: number): boolean {
   const b = r.buf;
   const { start, len } = r;
+  // Fields by EVENT_COPY_COLUMNS index, written in RFC 8785 key order.
   jo = 0;
-  room(64);
-  put(K_ACTION);
-  if (!putText(b, start[4]!, len[4]!)) return false;
+  if (!keyText(r, K_ACTION, 4)) return false;
   room(64);
   put(K[0]!);
   if (len[2]! < 0) put(NULL);
@@ -365,23 +371,14 @@ export function rowLeafHashInto(r: CopyReader, out: Buffer, off: number): boolea
     }
     jbuf[jo++] = 0x22;
   }
-  put(K[1]!);
-  if (!putText(b, start[3]!, len[3]!)) return false;
+  if (!keyText(r, K[1]!, 3)) return false;
   room(64);
   put(K[2]!);
   putAscii(len[1]! < 0 ? null : formatEventAt(b, start[1]!));
   room(64);
   put(K[3]!);
   putAscii(String(r.int8(0)));
-  room(16);
-  put(K[4]!);
-  if (!putText(b, start[10]!, len[10]!)) return false;
-  room(16);
-  put(K[5]!);
-  if (!putText(b, start[7]!, len[7]!)) return false;
-  room(16);
-  put(K[6]!);
-  if (!putText(b, start[9]!, len[9]!)) return false;
+  if (!keyText(r, K[4]!, 10) || !keyText(r, K[5]!, 7) || !keyText(r, K[6]!, 9)) return false;
   room(16);
   put(K[7]!);
   const sl = len[8]!;
@@ -393,12 +390,7 @@ export function rowLeafHashInto(r: CopyReader, out: Buffer, off: number): boolea
     if (b[ss] !== 1) throw new Error(`unknown jsonb binary version ${b[ss]}`);
     if (!putFlatSummary(b, ss + 1, ss + sl)) return false;
   }
-  room(16);
-  put(K[8]!);
-  if (!putText(b, start[6]!, len[6]!)) return false;
-  room(16);
-  put(K[9]!);
-  if (!putText(b, start[5]!, len[5]!)) return false;
+  if (!keyText(r, K[8]!, 6) || !keyText(r, K[9]!, 5)) return false;
   room(1);
   jbuf[jo++] = 0x7d;
   out.write(hash("sha256", jbuf.subarray(0, jo), "binary"), off, HASH_SIZE, "latin1");
