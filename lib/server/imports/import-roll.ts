@@ -202,7 +202,11 @@ export async function importRoll(
       await finished(s.copy).catch((e: Error) => (s.error ??= e));
     }
     if (!s.error) {
-      await copyIn(`copy pensioner_identities (${IDENTITY_COLUMNS}) from stdin`, s.batches.map((b) => b.identities)).catch((e: Error) => (s.error = e));
+      // Through a staging table, so that the claims go into the key's B-tree in key order.
+      await copyIn(`copy import_claims (${IDENTITY_COLUMNS}) from stdin`, s.batches.map((b) => b.identities))
+        .then(() => client.query(`insert into pensioner_identities (${IDENTITY_COLUMNS}) select ${IDENTITY_COLUMNS} from import_claims order by id_hmac`))
+        .then(() => client.query(`truncate import_claims`))
+        .catch((e: Error) => (s.error = e));
     }
     if (s.error) {
       if ((s.error as { code?: string }).code !== "23505") throw s.error;
@@ -450,6 +454,7 @@ export async function importRoll(
     await client.query(`create temp table import_rows (line int, ${columns}) on commit drop`);
     await client.query(`create temp table import_lines (line int, id uuid, id_hmac bytea) on commit drop`);
     await client.query(`create temp table import_seen (line int, id uuid, id_hmac bytea) on commit drop`);
+    await client.query(`create temp table import_claims (id_hmac bytea, pensioner_id uuid, region_code text) on commit drop`);
     // The request body is piped, not put in the pipeline: a failed pipeline would destroy it and
     // cancel the request stream under Next.js ("ReadableStream is already closed"). Its own errors
     // (a dropped connection) still fail the import.
