@@ -4,12 +4,13 @@
 // process that also drives the load. Usage (the scenario spawns it): tsx --conditions=react-server
 // bench/scenarios/load-run-worker.ts <runId> <bdmiUrl>; DATABASE_URL from the environment.
 import { env } from "../../lib/env.js";
-import { closeDb } from "../../lib/db/client";
+import { closeDb, databaseUrl, pool } from "../../lib/db/client";
 import { configuredEndpoint, createBdmiClient } from "../../lib/server/bdmi/bdmi-client";
 import { processMonthlyRun } from "../../lib/server/runs/process-monthly-run";
-import { lowerWorkerPriority } from "../../lib/worker/priority";
+import { lowerLocalBackendPriority, lowerWorkerPriority } from "../../lib/worker/priority";
 
 const nice = lowerWorkerPriority();
+lowerLocalBackendPriority(pool(), databaseUrl(), nice);
 const [runId, bdmiUrl] = process.argv.slice(2);
 if (!runId || !bdmiUrl) throw new Error("usage: load-run-worker.ts <runId> <bdmiUrl>");
 const result = await processMonthlyRun(runId, {

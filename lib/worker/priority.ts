@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import os from "node:os";
+import type pg from "pg";
 import { env } from "../env.js";
 
 /**
@@ -15,4 +17,36 @@ export function lowerWorkerPriority(nice: number = env.WORKER_NICE): number {
     // A platform that refuses (some containers): the work runs, only without yielding.
   }
   return os.getPriority();
+}
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+/**
+ * The same for the PostgreSQL backends serving this pool, when PostgreSQL runs on this machine (the
+ * embedded one, or one on localhost): a third of a monthly run's CPU is its SQL, which would
+ * otherwise compete with the app's queries at full priority. Each new connection asks for its
+ * backend's pid and renices that process, only if it is a local `postgres` process this user may
+ * renice; anything else (a remote server, a pid that is not PostgreSQL's) is left alone.
+ */
+export function lowerLocalBackendPriority(p: pg.Pool, databaseUrl: string, nice: number = env.WORKER_NICE): boolean {
+  let host: string;
+  try {
+    host = new URL(databaseUrl).hostname;
+  } catch {
+    return false;
+  }
+  if (nice <= 0 || !LOOPBACK.has(host)) return false;
+  p.on("connect", (client) => {
+    client
+      .query<{ pid: number }>("select pg_backend_pid() as pid")
+      .then(({ rows }) => {
+        const pid = rows[0]!.pid;
+        if (!readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("postgres")) return;
+        if (os.getPriority(pid) < nice) os.setPriority(pid, nice);
+      })
+      .catch(() => {
+        // No /proc (not Linux), another user's server (EPERM): the run works, only without yielding.
+      });
+  });
+  return true;
 }
