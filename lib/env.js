@@ -164,6 +164,11 @@ const ZEnv = z.object({
   // The monthly run.
   RUN_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(5000),
   RUN_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /**
+   * The worker's OS priority (nice, 0–19): its batch work (monthly runs, rollups, seals,
+   * settlement) yields the CPU to the app's interactive requests on a shared machine. 0 keeps it equal.
+   */
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** How long a worker's claim on a run lasts without renewal; a killed worker's run resumes after it. */
   RUN_LEASE_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Pensioners of this age or more get a kiosk check every run (0 turns the cohort off). */

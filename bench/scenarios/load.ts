@@ -23,13 +23,10 @@ import { childEnv, env } from "../../lib/env.js";
 import { databaseUrl, pool, prisma } from "../../lib/db/client";
 import { freePort } from "../../lib/db/embedded";
 import { newTotpSecret, totpCode } from "../../lib/auth/second-factor";
-import { createBdmiClient } from "../../lib/server/bdmi/bdmi-client";
 import { refreshRollups } from "../../lib/server/dashboard/refresh-rollups";
-import { processMonthlyRun } from "../../lib/server/runs/process-monthly-run";
 import { startMonthlyRun } from "../../lib/server/runs/start-monthly-run";
 import { sealTotpSecret } from "../../lib/server/users/second-factor-store";
 import type { TActor } from "../../lib/server/actor";
-import type { TBdmiEndpoint } from "../../lib/bdmi/transport";
 import type { TBenchContext, TScenario } from "../harness";
 import { prepareMonthlyRun } from "./monthly-run-setup";
 
@@ -123,19 +120,23 @@ async function signedInSupervisor(base: string): Promise<string> {
   return cookie();
 }
 
-function runMonth(actor: TActor, endpoint: TBdmiEndpoint, period: string) {
+/**
+ * A month's run, started as the supervisor starts it and worked in a child process as the worker
+ * works it, at the worker's OS priority (load-run-worker.ts; lib/worker/priority.ts says why).
+ */
+function runMonth(actor: TActor, bdmiUrl: string, period: string) {
   return (async () => {
     const { run } = await startMonthlyRun(actor, { period, regionCodes: ["52"] });
-    const result = await processMonthlyRun(run.id, {
-      workerId: "bench",
-      bdmi: createBdmiClient(endpoint, { timeoutMs: 60_000, retries: 2 }),
-      batchSize: env.RUN_BATCH_SIZE,
-      concurrency: env.RUN_CONCURRENCY,
-      leaseSeconds: 300,
-      retryAfterSeconds: 1,
+    const child = spawn(process.execPath, [require.resolve("tsx/cli"), "--conditions=react-server", "bench/scenarios/load-run-worker.ts", run.id, bdmiUrl], {
+      cwd: ROOT,
+      env: childEnv({ DATABASE_URL: databaseUrl(), PENSION_EMBEDDED: "0", LOG_LEVEL: "warn" }),
+      stdio: ["ignore", "pipe", "inherit"],
     });
-    if (result !== "completed") throw new Error(`the ${period} run ended ${result}`);
-    return run.id;
+    let out = "";
+    child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    if (code !== 0) throw new Error(`the ${period} run's worker exited with ${code}: ${out.trim()}`);
+    return { id: run.id, nice: (JSON.parse(out.trim().split("\n").pop()!) as { nice: number }).nice };
   })();
 }
 
@@ -210,7 +211,7 @@ export const loadScenario: TScenario = {
   async run(ctx) {
     if (ctx.external) throw new Error("load needs a fresh database: run it without DATABASE_URL");
     const { n } = ctx;
-    const { actor, bdmi, endpoint, ids } = await prepareMonthlyRun(ctx, [QUIET_PERIOD, LOADED_PERIOD]);
+    const { actor, bdmi, ids } = await prepareMonthlyRun(ctx, [QUIET_PERIOD, LOADED_PERIOD]);
     let app: Awaited<ReturnType<typeof startApp>> | null = null;
     const floor = http.createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
     try {
@@ -218,7 +219,7 @@ export const loadScenario: TScenario = {
       const follow = (period: string) => setInterval(() => void doneOf(period).then((d) => ctx.progress(`${period} run`, d, ids.length), () => {}), 500);
       let f = follow(QUIET_PERIOD);
       const t0 = performance.now();
-      await runMonth(actor, endpoint, QUIET_PERIOD);
+      const { nice: workerNice } = await runMonth(actor, bdmi.url, QUIET_PERIOD);
       const quietSeconds = (performance.now() - t0) / 1000;
       clearInterval(f);
       ctx.progress(`${QUIET_PERIOD} run`, ids.length, ids.length);
@@ -246,7 +247,7 @@ export const loadScenario: TScenario = {
       }, env.ROLLUP_INTERVAL_SECONDS * 1000);
       const runStarted = performance.now();
       let runEnded: number | null = null;
-      const running = runMonth(actor, endpoint, LOADED_PERIOD).then((id) => ((runEnded = performance.now()), id));
+      const running = runMonth(actor, bdmi.url, LOADED_PERIOD).then((r) => ((runEnded = performance.now()), r));
       running.catch(() => {});
       let lastLog = 0;
       const loaded = await load(app.base, cookies, {
@@ -316,6 +317,7 @@ export const loadScenario: TScenario = {
           timeouts: loaded.timeouts,
           loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
           targetP95Ms: TARGET_P95_MS,
+          workerNice,
           n,
         },
       };

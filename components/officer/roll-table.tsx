@@ -4,11 +4,12 @@ import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import type { TPensionerView } from "@/lib/domain/pensioner";
+import { rollPages } from "@/lib/domain/roll-total";
 import { api } from "@/lib/query-client";
 import { rollQueryKey } from "@/lib/query-keys";
 import { yuan } from "./format";
 
-type TPage = { items: TPensionerView[]; total: number; page: number; pageSize: number };
+type TPage = { items: TPensionerView[]; total: number; totalCapped: boolean; hasNext: boolean; page: number; pageSize: number };
 type TRegion = { code: string; level: string; name: string; nameEn: string };
 
 export function RollTable({ regions, canWrite, locale }: { regions: TRegion[]; canWrite: boolean; locale: string }) {
@@ -33,7 +34,8 @@ export function RollTable({ regions, canWrite, locale }: { regions: TRegion[]; c
     router.push(`/roll?${s}`);
   }
 
-  const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
+  // A capped total ("10,000+") gives a lower bound on the pages; "next" follows whether the next page has rows.
+  const pages = data ? Math.max(rollPages(data.total, data.pageSize), data.totalCapped ? page : 1) : 1;
   return (
     <section aria-labelledby="roll-title">
       <div className="mb-4 flex flex-wrap items-end gap-3">
@@ -114,10 +116,10 @@ export function RollTable({ regions, canWrite, locale }: { regions: TRegion[]; c
       </div>
       {data && (
         <nav className="mt-3 flex items-center gap-3" aria-label="pagination">
-          <span className="mr-auto text-sm text-slate-700" data-testid="roll-total">{t("roll.total", { total: data.total })}</span>
+          <span className="mr-auto text-sm text-slate-700" data-testid="roll-total">{t(data.totalCapped ? "roll.totalCapped" : "roll.total", { total: data.total })}</span>
           <button type="button" disabled={page <= 1} onClick={() => go({ page: String(page - 1) })} className="rounded border px-3 py-1 disabled:opacity-40">{t("roll.prev")}</button>
-          <span className="text-sm">{t("roll.page", { page, pages })}</span>
-          <button type="button" disabled={page >= pages} onClick={() => go({ page: String(page + 1) })} className="rounded border px-3 py-1 disabled:opacity-40">{t("roll.next")}</button>
+          <span className="text-sm" data-testid="roll-page">{t(data.totalCapped ? "roll.pageCapped" : "roll.page", { page, pages })}</span>
+          <button type="button" disabled={!data.hasNext} onClick={() => go({ page: String(page + 1) })} className="rounded border px-3 py-1 disabled:opacity-40">{t("roll.next")}</button>
         </nav>
       )}
     </section>

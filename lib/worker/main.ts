@@ -18,6 +18,7 @@ import { expireOverdueChecks } from "../server/checks/expire-overdue-checks";
 import { log } from "../server/log";
 import { fireDueRunSchedules } from "../server/runs/fire-due-run-schedules";
 import { orphanedRuns, processMonthlyRun } from "../server/runs/process-monthly-run";
+import { lowerLocalBackendPriority, lowerWorkerPriority } from "./priority";
 
 // The worker: background jobs on pg-boss, on the same database as the app. Later issues add
 // reminders, the ledger outbox and audit seals here.
@@ -26,7 +27,10 @@ const RETRY_AFTER_SECONDS = 10;
 const RUN_SCHEDULE_POLL_MS = 20_000;
 
 async function main() {
+  const nice = lowerWorkerPriority();
   if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not set: run the worker through `npm start`");
+  // The runs' set-based SQL goes through pool(): its backends yield too when PostgreSQL is local.
+  lowerLocalBackendPriority(pool(), env.DATABASE_URL, nice);
   const boss = new PgBoss({ connectionString: env.DATABASE_URL, schema: BOSS_SCHEMA });
   boss.on("error", (e) => log.error("pg-boss error", { error: String(e) }));
   await boss.start();
@@ -121,7 +125,7 @@ async function main() {
   // The dashboard's rollups, rebuilt from what the source tables' triggers marked dirty (issue 6).
   const rollups = runRollupLoop({ intervalSeconds: env.ROLLUP_INTERVAL_SECONDS });
 
-  log.info("worker started", { workerId, queues: Object.values(QUEUES) });
+  log.info("worker started", { workerId, nice, queues: Object.values(QUEUES) });
 
   let stopping = false;
   const stop = async () => {

@@ -53,7 +53,7 @@ describe("pensioners: encryption, lookup, scoping and audit", () => {
     const events = await reads();
     expect(events.map((e) => e.action)).toEqual(["pensioner.read", "roll.search", "roll.search"]);
     expect(events[0]).toMatchObject({ targetType: "pensioner", targetId: zunyiPensioner.id, regionCode: "520302" });
-    expect(events[1]!.summary).toEqual({ kind: "id", query: `${input.nationalId.slice(0, 4)}**********${input.nationalId.slice(14)}`, region: null, status: null, page: 1, count: byId.total, shown: 0 });
+    expect(events[1]!.summary).toEqual({ kind: "id", query: `${input.nationalId.slice(0, 4)}**********${input.nationalId.slice(14)}`, region: null, status: null, page: 1, count: byId.total, countCapped: false, shown: 0 });
     expect(events[2]!.summary).toMatchObject({ kind: "name", query: "表单", count: expect.any(Number) });
     expect(JSON.stringify(events.map((e) => e.summary))).not.toContain(input.nationalId);
   });
