@@ -133,7 +133,8 @@ describe("a leaf written from the COPY bytes", () => {
       }),
       { numRuns: 1000 },
     );
-    expect(fast).toBeGreaterThan(500);
+    // About one generated event in seven qualifies (about 500 of some 3,500): 200 is far below any seed's count.
+    expect(fast).toBeGreaterThan(200);
   });
 
   it("takes a typical event, and leaves escapes, nested summaries and non-ASCII keys to the string path", () => {
