@@ -68,14 +68,18 @@ async function queueBatches(prov: string, batches: number, per = 5): Promise<{ r
 beforeAll(async () => {
   await ensureLedgerAccounts(["52"]);
   await fundBureauAccount(systemActor(), { province: "52", amount: 10_000_000n * TKY, key: `fund:52:drain:${randomUUID()}` });
-  for (let i = 0; i < 30; i++) {
+  for (let i = 0; i < 60; i++) {
+    // Files still running beside this one may leave settlements waiting out a retry backoff
+    // (a ledger they stopped, a balance they had not funded): due now, as a top-up makes them.
+    await pool().query(`update settlements set next_attempt_at = now() where state in ('queued', 'blocked') and next_attempt_at > now()`);
     await settleDueFees(opts(embedded, { batchSize: 1000 }));
     const left = await pool().query(`select 1 from settlements where state not in ('final', 'failed') limit 1`);
     if (!left.rowCount) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error("settlements left by earlier test files did not settle");
-}, 60_000);
+  const left = await pool().query(`select state, left(region_code, 2) as province, count(*)::int as n, min(last_error) as error from settlements where state not in ('final', 'failed') group by 1, 2`);
+  throw new Error(`settlements left by earlier test files did not settle: ${JSON.stringify(left.rows)}`);
+}, 90_000);
 
 const balance = async (code: string) => BigInt((await pool().query<{ balance: string }>(`select balance from ledger_accounts where code = $1`, [code])).rows[0]!.balance);
 
