@@ -76,23 +76,31 @@ export const COORDINATOR_TABLES = [
 
 export type TPlacement = "distributed" | "reference" | "coordinator";
 
-export function placementOf(table: string): TPlacement | null {
-  // A month detached for archiving (npm run partitions -- detach) is placed as its table was: on
-  // Citus a detached partition of a distributed table stays distributed.
+/**
+ * The table a month detached for archiving (npm run partitions -- detach, `<table>_YYYY_MM`)
+ * belongs to: on Citus a detached partition of a distributed table stays distributed.
+ */
+function ownerOf(table: string): string {
   const month = /^(.+)_\d{4}_\d{2}$/.exec(table);
-  if (month && month[1] !== table && placementOf(month[1]!)) return placementOf(month[1]!);
+  return month && placedAs(month[1]!) ? month[1]! : table;
+}
+
+function placedAs(table: string): TPlacement | null {
   if ((DISTRIBUTED_TABLES as readonly string[]).includes(table) || OWN_GROUP_TABLES[table]) return "distributed";
   if ((REFERENCE_TABLES as readonly string[]).includes(table)) return "reference";
   if ((COORDINATOR_TABLES as readonly string[]).includes(table)) return "coordinator";
   return null;
 }
 
+export function placementOf(table: string): TPlacement | null {
+  return placedAs(ownerOf(table));
+}
+
 type TPlacer = (table: string) => TPlacement | null;
 
 /** A distributed table's distribution column: region_code, unless it is a group of its own. */
 export function distributionColumnOf(table: string): string {
-  const month = /^(.+)_\d{4}_\d{2}$/.exec(table);
-  return OWN_GROUP_TABLES[table] ?? (month ? OWN_GROUP_TABLES[month[1]!] : undefined) ?? DISTRIBUTION_COLUMN;
+  return OWN_GROUP_TABLES[ownerOf(table)] ?? DISTRIBUTION_COLUMN;
 }
 
 /**

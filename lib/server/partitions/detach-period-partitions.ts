@@ -1,10 +1,10 @@
 import "server-only";
+import { isPeriod } from "../../bdmi/survival-model";
 import { pgTx } from "../../db/pg-tx";
 import type { TActor } from "../actor";
 import { AppError } from "../app-error";
 import { recordAuditBulk } from "../audit/record-audit-bulk";
 
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /**
  * Detaches a closed month's partitions of the large tables (never the audit trail's), so that the
@@ -13,7 +13,7 @@ const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
  * the month has open cases, undecided checks or unsettled fees. Audited in the same transaction.
  */
 export async function detachPeriodPartitions(actor: TActor, period: string): Promise<string[]> {
-  if (!PERIOD.test(period)) throw AppError.validation([{ path: "period", message: "period must be YYYY-MM" }]);
+  if (!isPeriod(period)) throw AppError.validation([{ path: "period", message: "period must be YYYY-MM" }]);
   return pgTx(async (client) => {
     let detached: string[];
     try {
