@@ -161,6 +161,12 @@ describe("a leaf written from the COPY bytes", () => {
     rn.next();
     expect(rowCanonicalJson(rn)).toContain('"summary":{"a":0,"b":1.1,"big":9007199254740992,"ok":123456789012345}');
     expect(take(numbers)).toBe(Buffer.from(hashLeaf(rowCanonicalJson(rn))).toString("hex"));
+    // Decimals the byte path writes as they are, and the ones ECMAScript writes otherwise (an exponent under 1e-6, 16 digits).
+    const decimals = { ...typical, summary: '{"a": 0.000001, "b": 0.0000001, "c": -0.000001, "d": 12.5, "e": 0.100000000000001, "f": 123456789012.345}' };
+    const rd = new CopyReader(copyOf([decimals]), 11);
+    rd.next();
+    expect(rowCanonicalJson(rd)).toContain('"summary":{"a":0.000001,"b":1e-7,"c":-0.000001,"d":12.5,"e":0.100000000000001,"f":123456789012.345}');
+    expect(take(decimals)).toBe(Buffer.from(hashLeaf(rowCanonicalJson(rd))).toString("hex"));
     for (const t of [
       { ...typical, texts: ['say "hi"', ...typical.texts.slice(1)] },
       { ...typical, texts: ["line\nbreak", ...typical.texts.slice(1)] },

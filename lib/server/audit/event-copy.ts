@@ -5,17 +5,15 @@ import { hash } from "node:crypto";
 import { canonicalEventJsonWithSummary, canonicalJsonbText, fastCanonicalEventJson, type TLeafEvent } from "../../audit-log/leaf";
 import { HASH_SIZE } from "../../audit-log/merkle";
 
-// RFC 6962 hashes written straight into a larger buffer: the digest comes back as a latin1 string
-// (one byte a char), which costs the garbage collector far less than a Buffer per hash.
-/** The leaf hash of an event's canonical JSON (SHA-256 of 0x00 ‖ json, as eventLeafHash) into out at off. */
-function leafHashInto(json: string, out: Buffer, off: number): void {
-  out.write(hash("sha256", "\u0000" + json, "binary"), off, HASH_SIZE, "latin1");
-}
+// RFC 6962 hashes come back from crypto.hash as latin1 strings (one byte a char), which cost the
+// garbage collector far less than a Buffer each; a level's strings are joined and written into
+// its buffer at once, which costs less than one write per 32-byte hash.
+const ZERO_DIGEST = "\u0000".repeat(HASH_SIZE);
 const nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE, 1);
-/** hashChildren of the two 32-byte hashes at src[a] and src[a + 32] into out at off. */
-function childrenHashInto(src: Buffer, a: number, out: Buffer, off: number): void {
+/** hashChildren of the two 32-byte hashes at src[a] and src[a + 32], as a latin1 string. */
+function childrenDigest(src: Buffer, a: number): string {
   src.copy(nodeInput, 1, a, a + 2 * HASH_SIZE);
-  out.write(hash("sha256", nodeInput, "binary"), off, HASH_SIZE, "latin1");
+  return hash("sha256", nodeInput, "binary");
 }
 
 /** The columns of audit_events a leaf commits to, in the order decodeEvent reads them. */
@@ -173,54 +171,75 @@ export function rowCanonicalJson(r: CopyReader): string {
 // rowCanonicalJson builds a JS string from the row's bytes and hashing encodes it back to UTF-8.
 // For the common event (text without characters JSON escapes, a flat summary with ASCII keys) the
 // same canonical JSON is written straight from the COPY bytes into one reused buffer and hashed
-// from there; anything else returns false and takes the string path. A property test holds the
-// two to the same bytes.
+// from there; anything else gives -1 and takes the string path. A property test holds the two to
+// the same bytes. The writers take the buffer and position as arguments and return the new
+// position (-1: not this path): locals, not module variables, in the loops that run per byte, and
+// one size check per event (leafJsonBound) instead of one per piece.
 let jbuf = Buffer.allocUnsafe(1 << 16);
-let jo = 0;
 const LIT = (s: string) => Buffer.from(s, "latin1");
 const K_ACTION = LIT('\u0000{"action":');
 const K = ["actorId", "actorRole", "at", "id", "ip", "regionCode", "requestId", "summary", "targetId", "targetType"].map((k) => LIT(`,"${k}":`));
 const NULL = LIT("null");
 const HEXB = Buffer.from(HEX.join(""), "latin1");
 // Byte loops, not Buffer.copy: the pieces are a few bytes each, shorter than a native call's cost.
-function put(lit: Buffer): void {
-  for (let i = 0; i < lit.length; i++) jbuf[jo++] = lit[i]!;
+function putLit(o: Buffer, p: number, lit: Buffer): number {
+  for (let i = 0; i < lit.length; i++) o[p++] = lit[i]!;
+  return p;
 }
-function putBytes(b: Buffer, s: number, e: number): void {
-  if (e - s > 64) {
-    b.copy(jbuf, jo, s, e);
-    jo += e - s;
-  } else for (let i = s; i < e; i++) jbuf[jo++] = b[i]!;
+function putAscii(o: Buffer, p: number, t: string): number {
+  for (let i = 0; i < t.length; i++) o[p++] = t.charCodeAt(i);
+  return p;
 }
-function room(n: number): void {
-  if (jo + n <= jbuf.length) return;
-  const bigger = Buffer.allocUnsafe(Math.max(jbuf.length * 2, jo + n + 1024));
-  jbuf.copy(bigger, 0, 0, jo);
-  jbuf = bigger;
-}
-/** A text field as a JSON string, or false if it holds a character JSON.stringify escapes. */
-function putText(b: Buffer, s: number, l: number): boolean {
-  if (l < 0) {
-    room(4);
-    put(NULL);
-    return true;
-  }
+/** A text field as a JSON string, or -1 if it holds a character JSON.stringify escapes. */
+function putText(o: Buffer, p: number, b: Buffer, s: number, l: number): number {
+  if (l < 0) return putLit(o, p, NULL);
+  o[p++] = 0x22;
   for (let i = s, e = s + l; i < e; i++) {
     const c = b[i]!;
-    if (c < 0x20 || c === 0x22 || c === 0x5c) return false;
+    if (c < 0x20 || c === 0x22 || c === 0x5c) return -1;
+    o[p++] = c;
   }
-  room(l + 2);
-  jbuf[jo++] = 0x22;
-  putBytes(b, s, s + l);
-  jbuf[jo++] = 0x22;
-  return true;
+  o[p++] = 0x22;
+  return p;
 }
-function putAscii(t: string | null): void {
-  room(t === null ? 4 : t.length + 2);
-  if (t === null) return put(NULL);
-  jbuf[jo++] = 0x22;
-  jo += jbuf.write(t, jo, "latin1");
-  jbuf[jo++] = 0x22;
+/** The key `lit`, then the tuple's text field f as a JSON string (-1: it needs escapes). */
+function keyText(o: Buffer, p: number, lit: Buffer, r: CopyReader, f: number): number {
+  return putText(o, putLit(o, p, lit), r.buf, r.start[f]!, r.len[f]!);
+}
+/** The event id as a JSON string of its digits. */
+function putId(o: Buffer, p: number, v: number | bigint): number {
+  o[p++] = 0x22;
+  if (typeof v === "bigint" || v <= 0) p = putAscii(o, p, String(v));
+  else {
+    let n = 0;
+    for (let x = v; x > 0; x = Math.floor(x / 10)) n++;
+    let q = p + n;
+    for (let x = v; x > 0; x = Math.floor(x / 10)) o[--q] = 0x30 + (x % 10);
+    p += n;
+  }
+  o[p++] = 0x22;
+  return p;
+}
+// Events of one transaction share their `at`: the bytes of the last one written are kept.
+const atBuf = Buffer.alloc(64);
+let atLen = -1;
+let atHi = 0;
+let atLo = 0;
+function putAt(o: Buffer, p: number, b: Buffer, s: number, l: number): number {
+  if (l < 0) return putLit(o, p, NULL);
+  const hi = b.readInt32BE(s);
+  const lo = b.readUInt32BE(s + 4);
+  if (atLen < 0 || hi !== atHi || lo !== atLo) {
+    const t = formatEventAt(b, s);
+    if (t === null) return putLit(o, p, NULL);
+    atLen = atBuf.write(t, 0, "latin1");
+    atHi = hi;
+    atLo = lo;
+  }
+  o[p++] = 0x22;
+  for (let i = 0; i < atLen; i++) o[p++] = atBuf[i]!;
+  o[p++] = 0x22;
+  return p;
 }
 const keyStart: number[] = [];
 const keyEnd: number[] = [];
@@ -229,7 +248,10 @@ const valEnd: number[] = [];
 const valText: (string | null)[] = [];
 const order: number[] = [];
 function keyLess(b: Buffer, x: number, y: number): number {
-  const [xs, xe, ys, ye] = [keyStart[x]!, keyEnd[x]!, keyStart[y]!, keyEnd[y]!];
+  const xs = keyStart[x]!;
+  const xe = keyEnd[x]!;
+  const ys = keyStart[y]!;
+  const ye = keyEnd[y]!;
   for (let i = 0; ; i++) {
     if (xs + i === xe) return ys + i === ye ? 0 : -1;
     if (ys + i === ye) return 1;
@@ -238,34 +260,33 @@ function keyLess(b: Buffer, x: number, y: number): number {
   }
 }
 /**
- * canonicalJsonbText on the bytes of jsonb_out's text at b[s, e), written into the buffer; false
- * for anything it leaves to the parser, and for keys with non-ASCII characters (their UTF-16 order
- * is not their byte order).
+ * canonicalJsonbText on the bytes of jsonb_out's text at b[s, e), written at p; -1 for anything
+ * it leaves to the parser, and for keys with non-ASCII characters (their UTF-16 order is not their
+ * byte order).
  */
-function putFlatSummary(b: Buffer, s: number, e: number): boolean {
+function putFlatSummary(o: Buffer, p: number, b: Buffer, s: number, e: number): number {
   if (e - s === 2 && b[s] === 0x7b && b[s + 1] === 0x7d) {
-    room(2);
-    jbuf[jo++] = 0x7b;
-    jbuf[jo++] = 0x7d;
-    return true;
+    o[p++] = 0x7b;
+    o[p++] = 0x7d;
+    return p;
   }
-  if (e - s < 2 || b[s] !== 0x7b || b[e - 1] !== 0x7d) return false;
-  for (let i = s; i < e; i++) if (b[i] === 0x5c) return false;
+  if (e - s < 2 || b[s] !== 0x7b || b[e - 1] !== 0x7d) return -1;
+  for (let i = s; i < e; i++) if (b[i] === 0x5c) return -1;
   let n = 0;
   let i = s + 1;
   for (;;) {
-    if (b[i] !== 0x22) return false;
+    if (b[i] !== 0x22) return -1;
     const ks = i + 1;
     let j = ks;
     while (j < e && b[j] !== 0x22) {
-      if (b[j]! >= 0x80) return false;
+      if (b[j]! >= 0x80) return -1;
       j++;
     }
-    if (j >= e) return false;
+    if (j >= e) return -1;
     keyStart[n] = ks;
     keyEnd[n] = j;
     i = j + 1;
-    if (b[i] !== 0x3a || b[i + 1] !== 0x20) return false;
+    if (b[i] !== 0x3a || b[i + 1] !== 0x20) return -1;
     i += 2;
     const c = b[i];
     valText[n] = null;
@@ -273,7 +294,7 @@ function putFlatSummary(b: Buffer, s: number, e: number): boolean {
     if (c === 0x22) {
       j = i + 1;
       while (j < e && b[j] !== 0x22) j++;
-      if (j >= e) return false;
+      if (j >= e) return -1;
       i = j + 1;
     } else if (c === 0x74 && b[i + 1] === 0x72 && b[i + 2] === 0x75 && b[i + 3] === 0x65) i += 4;
     else if (c === 0x66 && b[i + 1] === 0x61 && b[i + 2] === 0x6c && b[i + 3] === 0x73 && b[i + 4] === 0x65) i += 5;
@@ -284,17 +305,21 @@ function putFlatSummary(b: Buffer, s: number, e: number): boolean {
       if (b[j] === 0x2d) j++;
       const ds = j;
       while (b[j]! >= 0x30 && b[j]! <= 0x39) j++;
-      if (j === ds || (b[ds] === 0x30 && j - ds > 1)) return false;
+      if (j === ds || (b[ds] === 0x30 && j - ds > 1)) return -1;
       let simple = j - ds <= 15 && !(b[i] === 0x2d && b[ds] === 0x30);
       if (b[j] === 0x2e) {
         const fs = ++j;
         while (b[j]! >= 0x30 && b[j]! <= 0x39) j++;
-        if (j === fs) return false;
-        simple = false;
+        if (j === fs) return -1;
+        // A decimal of at most 15 digits is the shortest that reads back as its double, so it is
+        // ECMAScript's form too unless it ends in 0 or is under 1e-6 (written with an exponent).
+        let zeros = 0;
+        if (b[ds] === 0x30) while (zeros < j - fs && b[fs + zeros] === 0x30) zeros++;
+        simple = simple && (j - fs) + (fs - 1 - ds) <= 15 && b[j - 1] !== 0x30 && zeros <= 5;
       }
       if (!simple) {
         const x = Number(b.toString("latin1", i, j));
-        if (!Number.isFinite(x)) return false;
+        if (!Number.isFinite(x)) return -1;
         valText[n] = JSON.stringify(x);
       }
       i = j;
@@ -302,7 +327,7 @@ function putFlatSummary(b: Buffer, s: number, e: number): boolean {
     valEnd[n] = i;
     n++;
     if (i === e - 1) break;
-    if (b[i] !== 0x2c || b[i + 1] !== 0x20) return false;
+    if (b[i] !== 0x2c || b[i + 1] !== 0x20) return -1;
     i += 2;
   }
   order.length = n;
@@ -317,34 +342,81 @@ function putFlatSummary(b: Buffer, s: number, e: number): boolean {
     }
     order[m + 1] = x;
   }
-  room(e - s + 16 * n);
-  jbuf[jo++] = 0x7b;
+  o[p++] = 0x7b;
   for (let k = 0; k < n; k++) {
     const x = order[k]!;
-    if (k > 0 && keyLess(b, order[k - 1]!, x) === 0) return false; // jsonb never repeats a key; be safe
-    if (k) jbuf[jo++] = 0x2c;
-    jbuf[jo++] = 0x22;
-    putBytes(b, keyStart[x]!, keyEnd[x]!);
-    jbuf[jo++] = 0x22;
-    jbuf[jo++] = 0x3a;
+    if (k > 0 && keyLess(b, order[k - 1]!, x) === 0) return -1; // jsonb never repeats a key; be safe
+    if (k) o[p++] = 0x2c;
+    o[p++] = 0x22;
+    for (let q = keyStart[x]!, qe = keyEnd[x]!; q < qe; q++) o[p++] = b[q]!;
+    o[p++] = 0x22;
+    o[p++] = 0x3a;
     const t = valText[x];
-    if (t !== null && t !== undefined) {
-      room(t.length);
-      jo += jbuf.write(t, jo, "latin1");
-    } else {
-      putBytes(b, valStart[x]!, valEnd[x]!);
-    }
+    if (t !== null && t !== undefined) p = putAscii(o, p, t);
+    else for (let q = valStart[x]!, qe = valEnd[x]!; q < qe; q++) o[p++] = b[q]!;
   }
-  room(1);
-  jbuf[jo++] = 0x7d;
-  return true;
+  o[p++] = 0x7d;
+  return p;
 }
 
-/** The key `lit`, then the tuple's text field f as a JSON string (false: it needs escapes). */
-function keyText(r: CopyReader, lit: Buffer, f: number): boolean {
-  room(lit.length);
-  put(lit);
-  return putText(r.buf, r.start[f]!, r.len[f]!);
+/**
+ * The most bytes the leaf JSON of the reader's tuple can take: each text byte once plus quotes,
+ * the actor's 16 uuid bytes as 36 characters, a summary number rewritten in ECMAScript's form at
+ * most 24 characters (each value of a summary takes at least 6 bytes of jsonb_out's text), and the keys.
+ */
+function leafJsonBound(r: CopyReader): number {
+  let n = 512;
+  for (let f = 0; f < EVENT_FIELDS; f++) if (r.len[f]! > 0) n += 5 * r.len[f]!;
+  return n;
+}
+
+/**
+ * The leaf input (0x00 ‖ canonical JSON) of the reader's current tuple written from its bytes into
+ * jbuf, as rowCanonicalJson would write it: its length, or -1 when the event needs the string path.
+ */
+function rowLeafBytes(r: CopyReader): number {
+  const b = r.buf;
+  const { start, len } = r;
+  const bound = leafJsonBound(r);
+  if (jbuf.length < bound) jbuf = Buffer.allocUnsafe(2 * bound);
+  const o = jbuf;
+  // Fields by EVENT_COPY_COLUMNS index, written in RFC 8785 key order.
+  let p = keyText(o, 0, K_ACTION, r, 4);
+  if (p < 0) return -1;
+  p = putLit(o, p, K[0]!);
+  if (len[2]! < 0) p = putLit(o, p, NULL);
+  else {
+    o[p++] = 0x22;
+    const s = start[2]!;
+    for (let i = 0; i < 16; i++) {
+      if (i === 4 || i === 6 || i === 8 || i === 10) o[p++] = 0x2d;
+      const h = 2 * b[s + i]!;
+      o[p++] = HEXB[h]!;
+      o[p++] = HEXB[h + 1]!;
+    }
+    o[p++] = 0x22;
+  }
+  if ((p = keyText(o, p, K[1]!, r, 3)) < 0) return -1;
+  p = putAt(o, putLit(o, p, K[2]!), b, start[1]!, len[1]!);
+  p = putId(o, putLit(o, p, K[3]!), r.int8(0));
+  if ((p = keyText(o, p, K[4]!, r, 10)) < 0 || (p = keyText(o, p, K[5]!, r, 7)) < 0 || (p = keyText(o, p, K[6]!, r, 9)) < 0) return -1;
+  p = putLit(o, p, K[7]!);
+  const sl = len[8]!;
+  if (sl < 0) p = putLit(o, p, NULL);
+  else {
+    const ss = start[8]!;
+    if (b[ss] !== 1) throw new Error(`unknown jsonb binary version ${b[ss]}`);
+    if ((p = putFlatSummary(o, p, b, ss + 1, ss + sl)) < 0) return -1;
+  }
+  if ((p = keyText(o, p, K[8]!, r, 6)) < 0 || (p = keyText(o, p, K[9]!, r, 5)) < 0) return -1;
+  o[p++] = 0x7d;
+  return p;
+}
+
+/** The leaf hash of the reader's current tuple from its bytes as a latin1 string (null: the string path's event). */
+function rowLeafDigest(r: CopyReader): string | null {
+  const n = rowLeafBytes(r);
+  return n < 0 ? null : hash("sha256", jbuf.subarray(0, n), "binary");
 }
 
 /**
@@ -352,68 +424,28 @@ function keyText(r: CopyReader, lit: Buffer, f: number): boolean {
  * leafHashInto(rowCanonicalJson(r)) would; false (nothing written) when the event needs the string path.
  */
 export function rowLeafHashInto(r: CopyReader, out: Buffer, off: number): boolean {
-  const b = r.buf;
-  const { start, len } = r;
-  // Fields by EVENT_COPY_COLUMNS index, written in RFC 8785 key order.
-  jo = 0;
-  if (!keyText(r, K_ACTION, 4)) return false;
-  room(64);
-  put(K[0]!);
-  if (len[2]! < 0) put(NULL);
-  else {
-    jbuf[jo++] = 0x22;
-    const s = start[2]!;
-    for (let i = 0; i < 16; i++) {
-      if (i === 4 || i === 6 || i === 8 || i === 10) jbuf[jo++] = 0x2d;
-      const h = 2 * b[s + i]!;
-      jbuf[jo++] = HEXB[h]!;
-      jbuf[jo++] = HEXB[h + 1]!;
-    }
-    jbuf[jo++] = 0x22;
-  }
-  if (!keyText(r, K[1]!, 3)) return false;
-  room(64);
-  put(K[2]!);
-  putAscii(len[1]! < 0 ? null : formatEventAt(b, start[1]!));
-  room(64);
-  put(K[3]!);
-  putAscii(String(r.int8(0)));
-  if (!keyText(r, K[4]!, 10) || !keyText(r, K[5]!, 7) || !keyText(r, K[6]!, 9)) return false;
-  room(16);
-  put(K[7]!);
-  const sl = len[8]!;
-  if (sl < 0) {
-    room(4);
-    put(NULL);
-  } else {
-    const ss = start[8]!;
-    if (b[ss] !== 1) throw new Error(`unknown jsonb binary version ${b[ss]}`);
-    if (!putFlatSummary(b, ss + 1, ss + sl)) return false;
-  }
-  if (!keyText(r, K[8]!, 6) || !keyText(r, K[9]!, 5)) return false;
-  room(1);
-  jbuf[jo++] = 0x7d;
-  out.write(hash("sha256", jbuf.subarray(0, jo), "binary"), off, HASH_SIZE, "latin1");
-  return true;
+  const d = rowLeafDigest(r);
+  if (d !== null) out.write(d, off, HASH_SIZE, "latin1");
+  return d !== null;
 }
 
-/** The leaf hash of the reader's current tuple into out at off: from the bytes when it can, else through the string. */
-function eventLeafHashInto(r: CopyReader, out: Buffer, off: number): void {
-  if (!rowLeafHashInto(r, out, off)) leafHashInto(rowCanonicalJson(r), out, off);
+/** The leaf hash of the reader's current tuple (latin1): from the bytes when it can, else through the string. */
+function eventLeafDigest(r: CopyReader): string {
+  return rowLeafDigest(r) ?? hash("sha256", "\u0000" + rowCanonicalJson(r), "binary");
 }
 
 /** Leaf hashes (32 bytes each, in row order) and event ids of a binary COPY of EVENT_COPY_COLUMNS. */
 export function hashEventRows(events: Uint8Array): { ids: string[]; hashes: Buffer } {
   const r = new CopyReader(events, EVENT_FIELDS);
   const ids: string[] = [];
-  const offsets: number[] = [];
-  while (r.next()) offsets.push(r.tupleAt);
-  const hashes = Buffer.from(new ArrayBuffer(offsets.length * HASH_SIZE));
-  offsets.forEach((at, k) => {
-    r.read(at);
+  const digests: string[] = [];
+  while (r.next()) {
     ids.push(String(r.int8(0)));
-    eventLeafHashInto(r, hashes, k * HASH_SIZE);
-  });
+    digests.push(eventLeafDigest(r));
+  }
+  // One write of the joined digests: a write per 32-byte hash cost more than the hash's own call.
+  const hashes = Buffer.from(new ArrayBuffer(digests.length * HASH_SIZE));
+  hashes.write(digests.join(""), 0, "latin1");
   return { ids, hashes };
 }
 
@@ -464,7 +496,8 @@ export function hashChunk(task: TChunkTask): TChunkResult {
     count++;
   }
   const eventIds = new Uint8Array(new ArrayBuffer(8 * count));
-  for (let k = 0; k < count; k++) eventIds.set(leaves.buf.subarray(idBytes[k]!, idBytes[k]! + 8), 8 * k);
+  const lb = leaves.buf;
+  for (let k = 0; k < count; k++) for (let q = 0, s = idBytes[k]!; q < 8; q++) eventIds[8 * k + q] = lb[s + q]!;
   // Where each event's tuple starts, by its id: in a typed array over the id range when the ids are
   // dense (the chunk's events are read by an id range), else in maps.
   const events = new CopyReader(task.events, EVENT_FIELDS);
@@ -508,17 +541,22 @@ export function hashChunk(task: TChunkTask): TChunkResult {
     off += n;
   }
   const deleted: number[] = [];
+  const digests: string[] = new Array(count);
   for (let k = 0; k < count; k++) {
     const at = whereOf(k);
     if (at === undefined) {
       deleted.push(task.lo + k);
-      continue; // a zero hash: the buffer starts zeroed
+      digests[k] = ZERO_DIGEST;
+      continue;
     }
     events.read(at);
-    eventLeafHashInto(events, all, k * HASH_SIZE);
+    digests[k] = eventLeafDigest(events);
   }
+  all.write(digests.join(""), 0, "latin1");
   for (let j = 1; j < sizes.length; j++) {
-    for (let i = 0; i < sizes[j]!; i++) childrenHashInto(all, starts[j - 1]! + 2 * i * HASH_SIZE, all, starts[j]! + i * HASH_SIZE);
+    const level: string[] = new Array(sizes[j]!);
+    for (let i = 0; i < sizes[j]!; i++) level[i] = childrenDigest(all, starts[j - 1]! + 2 * i * HASH_SIZE);
+    all.write(level.join(""), starts[j]!, "latin1");
   }
   const levels = sizes.map((n, j) => new Uint8Array(all.buffer, starts[j]!, n * HASH_SIZE));
   return { lo: task.lo, count, gapSeq, eventIds, deleted, levels };
