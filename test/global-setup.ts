@@ -41,6 +41,23 @@ async function databaseOnServer(serverUrl: string): Promise<TDatabase> {
   };
 }
 
+/**
+ * The suite's database defaults to Asia/Shanghai, as a bureau's server may well be set: what the
+ * app writes and reads must not depend on the server's zone (lib/db/pool-options.ts, SESSION_OPTIONS;
+ * lib/db/session-timezone.int.test.ts). New sessions take it; the migrations run under it too.
+ */
+export const SERVER_TIME_ZONE = "Asia/Shanghai";
+async function serverZoneNotUtc(url: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ name: string }>("select current_database() as name");
+    await c.query(`alter database "${rows[0]!.name.replaceAll('"', '""')}" set timezone to '${SERVER_TIME_ZONE}'`);
+  } finally {
+    await c.end();
+  }
+}
+
 /** A fresh, real PostgreSQL for the integration tests, migrated with the project's migrations. */
 export default async function setup(project: TestProject) {
   let dir: string | null = null;
@@ -51,6 +68,7 @@ export default async function setup(project: TestProject) {
     db = await startEmbeddedPostgres(dir, (m) => console.log(`[int-db] ${m}`));
   }
   try {
+    await serverZoneNotUtc(db.url);
     await migrate(db.url);
   } catch (e) {
     await db.stop();

@@ -2,9 +2,9 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { env } from "../env.js";
 import { PrismaClient } from "./generated/client";
-import { POOL_TIMEOUTS, resilient } from "./pool-options";
+import { POOL_TIMEOUTS, SESSION_OPTIONS, resilient } from "./pool-options";
 
-export { POOL_TIMEOUTS, resilient };
+export { POOL_TIMEOUTS, SESSION_OPTIONS, resilient };
 
 
 let override: string | undefined;
@@ -28,7 +28,7 @@ const g = globalThis as unknown as TGlobal;
 /** The one pg pool, for set-based SQL (COPY, INSERT … SELECT). */
 export function pool(): pg.Pool {
   if (!g.pool) {
-    g.pool = resilient(new pg.Pool({ connectionString: databaseUrl(), max: 10, ...POOL_TIMEOUTS }));
+    g.pool = resilient(new pg.Pool({ connectionString: databaseUrl(), max: 10, ...POOL_TIMEOUTS, ...SESSION_OPTIONS }));
   }
   return g.pool;
 }
@@ -40,7 +40,7 @@ export function pool(): pg.Pool {
  */
 export function streamPool(): pg.Pool {
   if (!g.streamPool) {
-    g.streamPool = resilient(new pg.Pool({ connectionString: databaseUrl(), max: STREAM_POOL_MAX, connectionTimeoutMillis: 15_000, idleTimeoutMillis: 10_000, application_name: STREAM_APPLICATION_NAME }));
+    g.streamPool = resilient(new pg.Pool({ connectionString: databaseUrl(), max: STREAM_POOL_MAX, connectionTimeoutMillis: 15_000, idleTimeoutMillis: 10_000, application_name: STREAM_APPLICATION_NAME, ...SESSION_OPTIONS }));
   }
   return g.streamPool;
 }
@@ -50,8 +50,13 @@ export const STREAM_APPLICATION_NAME = "pension-stream";
 
 /** The one Prisma client (singleton across hot reloads). */
 export function prisma(): PrismaClient {
-  g.prisma ??= new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl(), max: 10, ...POOL_TIMEOUTS }) });
+  g.prisma ??= prismaFor(databaseUrl());
   return g.prisma;
+}
+
+/** A Prisma client on its own pool, with the sessions every pool of ours has (UTC: pool-options.ts). */
+export function prismaFor(connectionString: string, max = 10): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max, ...POOL_TIMEOUTS, ...SESSION_OPTIONS }) });
 }
 
 export type TTx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];

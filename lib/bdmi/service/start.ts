@@ -1,7 +1,7 @@
 import type { KeyObject } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
-import { POOL_TIMEOUTS, resilient } from "../../db/pool-options";
+import { POOL_TIMEOUTS, SESSION_OPTIONS, resilient } from "../../db/pool-options";
 import type { TLivenessThresholds } from "../contract";
 import { faceEngine, faceWorkers, setFaceWorkers } from "./face-engine";
 import { required } from "../../env.js";
@@ -51,7 +51,7 @@ export async function startBdmiService(opts: TBdmiServiceOptions): Promise<TBdmi
     if (k.length !== 32) throw new Error(`${name} must be 32 bytes`);
   }
   const log = opts.log ?? (() => {});
-  const pool = resilient(new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 16, ...POOL_TIMEOUTS }));
+  const pool = resilient(new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolMax ?? 16, ...POOL_TIMEOUTS, ...SESSION_OPTIONS }));
   pool.on("error", (e) => log(`idle database connection failed: ${e.message}`));
   try {
     await applyBdmiSchema(pool, log);

@@ -21,6 +21,17 @@ export const pensionerViewSelect = {
   updatedAt: true,
 } as const;
 
+/**
+ * The same columns for a hand-written statement, named as Prisma names them (dates as UTC
+ * midnights, as Prisma reads a date column). Read the rows with fromViewColumns.
+ */
+export const PENSIONER_VIEW_COLUMNS = `id::text as id, id_prefix as "idPrefix", id_suffix as "idSuffix", name, sex::text as sex,
+  (birth_date::timestamp at time zone 'UTC') as "birthDate", region_code as "regionCode", address, phone, scheme,
+  monthly_pension_fen::text as "monthlyPensionFen", payment_status::text as "paymentStatus",
+  (enrolled_on::timestamp at time zone 'UTC') as "enrolledOn", version, updated_at as "updatedAt"`;
+
+export const fromViewColumns = (r: Omit<TRow, "monthlyPensionFen"> & { monthlyPensionFen: string }): TRow => ({ ...r, monthlyPensionFen: BigInt(r.monthlyPensionFen) });
+
 type TRow = {
   id: string;
   idPrefix: string;

@@ -5,8 +5,9 @@ import { inScope } from "./scope";
 /** Counties the caller may place a pensioner in, labelled "city · county". */
 export async function countyOptions(scopes: string[], locale: string) {
   const all = await allRegions();
+  const byCode = new Map(all.map((r) => [r.code, r]));
   const name = (code: string | null) => {
-    const r = all.find((x) => x.code === code);
+    const r = code === null ? undefined : byCode.get(code);
     return r ? (locale === "en" ? r.nameEn : r.name) : "";
   };
   return all

@@ -17,22 +17,31 @@ export default async function PensionerPage({ params }: { params: Promise<{ id: 
   const user = await requirePagePermission("pensioners.read");
   const { id } = await params;
   const locale = await getLocale();
-  const p = await getPensioner(actorOf(user), id, locale).catch((e) => {
+  const actor = actorOf(user);
+  // The audited read and the page's lists go to PostgreSQL together; nothing renders unless the
+  // read was audited (Promise.all rejects with the first failure, a 404 alike from each).
+  const [p, history, activity, counties] = await Promise.all([
+    getPensioner(actor, id, locale),
+    getStatusHistory(actor, id),
+    getPensionerActivity(actor, id),
+    can(user.role, "pensioners.write") ? countyOptions(user.regions, locale) : [],
+  ]).catch((e) => {
     if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
     throw e;
   });
-  const [history, activity, names] = await Promise.all([getStatusHistory(actorOf(user), id), getPensionerActivity(actorOf(user), id), regionNames(locale)]);
+  const names = await regionNames(locale);
+  const noticeRegions = Object.fromEntries((activity.notices?.items ?? []).map((n) => [n.region, names.get(n.region) ?? n.region]));
   return (
     <div className="space-y-6">
       <PensionerDetail
         initial={p}
-        counties={await countyOptions(user.regions, locale)}
+        counties={counties}
         canWrite={can(user.role, "pensioners.write")}
         canReveal={can(user.role, "pensioners.revealId")}
       />
       {can(user.role, "faces.enrol") && <FaceEnrol pensionerId={p.id} />}
       <StatusHistory rows={history} />
-      <PensionerActivity activity={activity} regionNames={Object.fromEntries(names)} />
+      <PensionerActivity activity={activity} regionNames={noticeRegions} />
     </div>
   );
 }

@@ -1,0 +1,22 @@
+// throwaway: sign in load-sup, hit one URL kind with autocannon, print req/s
+import autocannon from "autocannon";
+import { totpCode } from "../../lib/auth/second-factor";
+import { pool, useDatabaseUrl } from "../../lib/db/client";
+const base = process.argv[2]!; const kind = process.argv[3] ?? "page"; const secs = Number(process.argv[4] ?? 10);
+useDatabaseUrl(process.env.DATABASE_URL!);
+const ids = (await pool().query("select id::text from pensioners order by random() limit 500")).rows.map((r) => r.id);
+const jar = new Map<string, string>();
+const keep = (r: Response) => { for (const c of r.headers.getSetCookie()) { const [p] = c.split(";"); const i = p!.indexOf("="); jar.set(p!.slice(0, i), p!.slice(i + 1)); } };
+const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+const csrf = await fetch(`${base}/api/auth/csrf`); keep(csrf);
+const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+const r = await fetch(`${base}/api/auth/callback/credentials`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie(), origin: base }, body: new URLSearchParams({ username: "load-sup", password: "load-pass-2026", code: await totpCode("PENSIONDEMOTOTPSECRETGZHRSSAAAAA"), csrfToken, callbackUrl: `${base}/dashboard` }) });
+keep(r);
+const pick = () => ids[Math.floor(Math.random() * ids.length)];
+const url = () => kind === "page" ? `/roll/${pick()}` : kind === "dash" ? `/api/v1/dashboard` : `/api/v1/pensioners?page=1`;
+const one = await fetch(base + url(), { headers: { cookie: cookie() } }); const body = await one.text();
+console.log("status", one.status, "bytes", body.length);
+for (let i = 0; i < 40; i++) await fetch(base + url(), { headers: { cookie: cookie() } }).then((x) => x.text());
+const res = await autocannon({ url: base, connections: 8, duration: secs, requests: [{ setupRequest: (req: any) => ({ ...req, path: url(), headers: { ...req.headers, cookie: cookie() } }) }] });
+console.log(kind, "req/s", res.requests.average, "p50", res.latency.p50, "p97.5", res.latency.p97_5, "non2xx", res.non2xx);
+process.exit(0);
